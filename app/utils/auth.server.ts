@@ -1,0 +1,102 @@
+import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle'
+import { Lucia, TimeSpan, type Session, type User } from 'lucia'
+import { sessions, users, type Role } from '#db/schema/index'
+import { db, type Db } from './db.server'
+
+export function createLucia(database: Db) {
+  return new Lucia(new DrizzleSQLiteAdapter(database, sessions, users), {
+    // Sliding expiry: lucia renews a session used in the second half of its life.
+    sessionExpiresIn: new TimeSpan(14, 'd'),
+    sessionCookie: {
+      name: 'concord_session',
+      attributes: {
+        sameSite: 'lax',
+        secure: process.env.NODE_ENV === 'production' && process.env.INSECURE_COOKIES !== '1',
+      },
+    },
+    getUserAttributes: (row) => ({
+      email: row.email,
+      displayName: row.display_name,
+      role: row.role,
+      language: row.language,
+      category: row.category,
+      countryCode: row.country_code,
+      organizationId: row.organization_id,
+      regionalOrganizationKey: row.regional_organization_key,
+    }),
+  })
+}
+
+export const lucia = createLucia(db)
+
+declare module 'lucia' {
+  interface Register {
+    Lucia: ReturnType<typeof createLucia>
+    DatabaseUserAttributes: {
+      email: string
+      display_name: string
+      role: Role
+      language: string
+      category: string
+      country_code: string
+      organization_id: number | null
+      regional_organization_key: string | null
+    }
+  }
+}
+
+export type SessionUser = User
+
+/**
+ * The signed-in user, if any, and the Set-Cookie header to send when lucia renewed or ended the
+ * session. Memoised per request, so loaders of one navigation validate the session once.
+ */
+const sessionsByRequest = new WeakMap<Request, Promise<{ user: User | null; session: Session | null; setCookie: string | null }>>()
+
+export function getSession(request: Request) {
+  let pending = sessionsByRequest.get(request)
+  if (!pending) {
+    pending = validate(request)
+    sessionsByRequest.set(request, pending)
+  }
+  return pending
+}
+
+async function validate(request: Request) {
+  const sessionId = lucia.readSessionCookie(request.headers.get('Cookie') ?? '')
+  if (!sessionId) return { user: null, session: null, setCookie: null }
+  const { user, session } = await lucia.validateSession(sessionId)
+  if (!session) return { user: null, session: null, setCookie: lucia.createBlankSessionCookie().serialize() }
+  return { user, session, setCookie: session.fresh ? lucia.createSessionCookie(session.id).serialize() : null }
+}
+
+export async function getUser(request: Request) {
+  return (await getSession(request)).user
+}
+
+/** 401 unless signed in. The root error boundary renders the page in the reader's language. */
+export async function requireUser(request: Request) {
+  const user = await getUser(request)
+  if (!user) throw new Response('Unauthorized', { status: 401 })
+  return user
+}
+
+/** 403 unless the user holds one of the roles; admins may do what moderators do. */
+export async function requireRole(request: Request, ...roles: Role[]) {
+  const user = await requireUser(request)
+  const allowed = roles.includes(user.role) || (user.role === 'admin' && roles.includes('moderator'))
+  if (!allowed) throw new Response('Forbidden', { status: 403 })
+  return user
+}
+
+/** Starts a new session (a new id: no fixation) and returns its cookie. */
+export async function startSession(userId: string) {
+  const session = await lucia.createSession(userId, {})
+  return lucia.createSessionCookie(session.id).serialize()
+}
+
+export async function endSession(request: Request) {
+  const { session } = await getSession(request)
+  if (session) await lucia.invalidateSession(session.id)
+  return lucia.createBlankSessionCookie().serialize()
+}

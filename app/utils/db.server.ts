@@ -1,0 +1,63 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import * as schema from '#db/schema/index'
+import { projectRoot } from './paths.server'
+import { CATEGORY_ROWS, countryRows, m49Areas, REGIONAL_ORGANIZATIONS } from '#db/reference'
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+
+export const MIGRATIONS_FOLDER = path.join(projectRoot, 'db', 'migrations')
+
+export function defaultDatabasePath() {
+  return process.env.DATABASE_PATH || path.join(projectRoot, 'data', 'concord.db')
+}
+
+/**
+ * Opens a database file with Concord's settings. WAL lets readers run beside the one writer;
+ * synchronous=NORMAL in WAL mode keeps every committed transaction through a crash of the process
+ * (only a power cut can lose the last ones), see the README's durability decision.
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  const sqlite = new Database(file)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('cache_size = -64000')
+  return drizzle(sqlite, { schema }) as Db
+}
+
+/** Applies pending migrations and the reference data. Safe to run at every start. */
+export function prepareDatabase(db: Db) {
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+  db.transaction((tx) => {
+    tx.insert(schema.stakeholderCategories).values(CATEGORY_ROWS).onConflictDoNothing().run()
+    const areas = m49Areas()
+    // Regions first: sub-regions and intermediate regions refer to their parents.
+    for (const kind of ['region', 'subregion', 'intermediate'] as const) {
+      const rows = areas.filter((area) => area.kind === kind)
+      if (rows.length) tx.insert(schema.m49Areas).values(rows).onConflictDoNothing().run()
+    }
+    tx.insert(schema.countries).values(countryRows()).onConflictDoNothing().run()
+    for (const [key, organization] of Object.entries(REGIONAL_ORGANIZATIONS)) {
+      tx.insert(schema.regionalOrganizations).values({ key, acronym: organization.acronym }).onConflictDoNothing().run()
+      tx.insert(schema.regionalOrganizationMembers)
+        .values(organization.members.map((countryCode) => ({ organizationKey: key, countryCode })))
+        .onConflictDoNothing()
+        .run()
+    }
+  })
+  return db
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __concordDb: Db | undefined
+}
+
+/** The one database client of the process, kept across dev rebuilds. */
+export const db: Db = (globalThis.__concordDb ??= prepareDatabase(openDatabase(defaultDatabasePath())))

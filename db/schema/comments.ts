@@ -1,0 +1,95 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import type { StakeholderCategory } from './accounts'
+import { users } from './accounts'
+import { clauses } from './norms'
+import { rounds } from './rounds'
+
+export const POSITIONS = ['support', 'amend', 'oppose', 'neutral'] as const
+export type Position = (typeof POSITIONS)[number]
+
+export const CONSENTS = ['named', 'anonymous', 'private'] as const
+export type Consent = (typeof CONSENTS)[number]
+
+export const COMMENT_STATUSES = ['draft', 'submitted', 'withdrawn'] as const
+export const MODERATION_STATES = ['visible', 'hidden'] as const
+export const HIDE_REASONS = ['spam', 'abuse', 'personal_data', 'off_topic', 'duplicate'] as const
+export const REVIEW_STATES = ['unreviewed', 'reviewed'] as const
+
+/**
+ * A comment on a clause, or on the draft as a whole when clauseId is null. The author's category,
+ * organization and country are copied in at the time of writing, with the country's M49 region and
+ * sub-region, so that filters and summaries need no join and history is not rewritten.
+ */
+export const comments = sqliteTable(
+  'comments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    clauseId: integer('clause_id').references(() => clauses.id),
+    authorId: text('author_id').references(() => users.id),
+    externalId: text('external_id'),
+    imported: integer('imported', { mode: 'boolean' }).notNull().default(false),
+    position: text('position', { enum: POSITIONS }),
+    text: text('text').notNull(),
+    proposedText: text('proposed_text'),
+    declaredLanguage: text('declared_language'),
+    detectedLanguage: text('detected_language'),
+    consent: text('consent', { enum: CONSENTS }).notNull(),
+    status: text('status', { enum: COMMENT_STATUSES }).notNull(),
+    moderation: text('moderation', { enum: MODERATION_STATES }).notNull().default('visible'),
+    hiddenReason: text('hidden_reason', { enum: HIDE_REASONS }),
+    hiddenNote: text('hidden_note'),
+    reviewState: text('review_state', { enum: REVIEW_STATES }).notNull().default('unreviewed'),
+    receipt: text('receipt').notNull(),
+    /** Client-generated token of the form that created the comment: a retried POST finds it. */
+    idempotencyKey: text('idempotency_key'),
+    category: text('category').$type<StakeholderCategory>().notNull(),
+    organizationName: text('organization_name'),
+    authorName: text('author_name'),
+    countryCode: text('country_code'),
+    regionCode: text('region_code'),
+    subregionCode: text('subregion_code'),
+    duplicateGroupId: integer('duplicate_group_id'),
+    /** 64-bit SimHash of the normalised text, as a signed integer, for near-duplicate lookup. */
+    simhash: integer('simhash'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    submittedAt: integer('submitted_at', { mode: 'timestamp_ms' }),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('comments_receipt_idx').on(t.receipt),
+    uniqueIndex('comments_idempotency_idx').on(t.idempotencyKey),
+    index('comments_round_status_idx').on(t.roundId, t.status, t.moderation, t.id),
+    index('comments_round_clause_idx').on(t.roundId, t.clauseId, t.id),
+    index('comments_round_category_idx').on(t.roundId, t.category, t.id),
+    index('comments_round_region_idx').on(t.roundId, t.regionCode, t.id),
+    index('comments_round_position_idx').on(t.roundId, t.position, t.id),
+    index('comments_round_language_idx').on(t.roundId, t.detectedLanguage, t.id),
+    index('comments_round_review_idx').on(t.roundId, t.reviewState, t.id),
+    index('comments_author_idx').on(t.authorId, t.id),
+    index('comments_duplicate_group_idx').on(t.duplicateGroupId),
+  ],
+)
+
+/** Every saved state of a comment, kept for moderators. */
+export const commentRevisions = sqliteTable(
+  'comment_revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    status: text('status', { enum: COMMENT_STATUSES }).notNull(),
+    clauseId: integer('clause_id'),
+    position: text('position', { enum: POSITIONS }),
+    text: text('text').notNull(),
+    proposedText: text('proposed_text'),
+    declaredLanguage: text('declared_language'),
+    consent: text('consent', { enum: CONSENTS }).notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('comment_revisions_idx').on(t.commentId, t.revision)],
+)

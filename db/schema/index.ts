@@ -1,0 +1,6 @@
+export * from './regions'
+export * from './accounts'
+export * from './norms'
+export * from './rounds'
+export * from './comments'
+export * from './moderation'

@@ -1,0 +1,17 @@
+/// <reference types="@remix-run/dev" />
+/// <reference types="@remix-run/node" />
+
+import '@remix-run/node'
+
+declare module '@remix-run/node' {
+  interface Future {
+    v3_singleFetch: true
+  }
+}
+
+declare module '@remix-run/server-runtime' {
+  interface AppLoadContext {
+    /** Nonce of this response's Content-Security-Policy, set by server.js. */
+    cspNonce: string
+  }
+}

@@ -1,0 +1,89 @@
+// Concord's HTTP server: the Remix build behind Express, with the security headers, a per-response
+// CSP nonce, same-origin checks on every state-changing request, and graceful shutdown.
+import crypto from 'node:crypto'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRequestHandler } from '@remix-run/express'
+import express from 'express'
+import helmet from 'helmet'
+
+const root = path.dirname(fileURLToPath(import.meta.url))
+process.env.NODE_ENV ??= 'production'
+const port = Number(process.env.PORT || 3000)
+const host = process.env.HOST || '0.0.0.0'
+const maxBodyBytes = Number(process.env.MAX_BODY_BYTES || 2 * 1024 * 1024)
+
+const build = await import(path.join(root, 'build/index.js'))
+const app = express()
+app.disable('x-powered-by')
+app.set('trust proxy', process.env.TRUST_PROXY === '1')
+
+app.use((req, res, next) => {
+  res.locals.cspNonce = crypto.randomBytes(16).toString('base64')
+  next()
+})
+app.use(
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'", (req, res) => `'nonce-${res.locals.cspNonce}'`],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'base-uri': ["'none'"],
+        'object-src': ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: process.env.HSTS === '1',
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  }),
+)
+app.use((req, res, next) => {
+  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()')
+  next()
+})
+
+// Refuse state-changing requests from other origins (CSRF), and bodies over the limit.
+app.use((req, res, next) => {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next()
+  const origin = req.get('origin')
+  if (origin && origin !== 'null') {
+    let sameOrigin = false
+    try {
+      sameOrigin = new URL(origin).host === req.get('host')
+    } catch {
+      sameOrigin = false
+    }
+    if (!sameOrigin) return res.status(403).type('text/plain').send('Cross-origin request refused')
+  } else if (origin === 'null') {
+    return res.status(403).type('text/plain').send('Cross-origin request refused')
+  }
+  const length = Number(req.get('content-length') || 0)
+  if (length > maxBodyBytes) return res.status(413).type('text/plain').send('Request body too large')
+  next()
+})
+
+app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }))
+app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }))
+app.all('*', createRequestHandler({ build, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce }) }))
+
+const server = app.listen(port, host, () => {
+  console.log(JSON.stringify({ level: 'info', msg: 'listening', port }))
+})
+server.keepAliveTimeout = 65_000
+
+// Graceful shutdown: stop accepting, let requests in flight finish, then exit.
+function shutdown(signal) {
+  console.log(JSON.stringify({ level: 'info', msg: 'shutting down', signal }))
+  server.close(() => process.exit(0))
+  server.closeIdleConnections?.()
+  setTimeout(() => process.exit(0), 10_000).unref()
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'))
+process.on('SIGINT', () => shutdown('SIGINT'))
