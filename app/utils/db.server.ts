@@ -55,7 +55,6 @@ export function prepareDatabase(db: Db) {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __concordDb: Db | undefined
 }
 

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { index, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /** UN M49 areas above the country level: regions, sub-regions and intermediate regions. */
 export const m49Areas = sqliteTable('m49_areas', {
