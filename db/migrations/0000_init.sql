@@ -232,7 +232,7 @@ CREATE INDEX `comments_round_clause_idx` ON `comments` (`round_id`,`clause_id`,`
 CREATE INDEX `comments_round_category_idx` ON `comments` (`round_id`,`category`,`id`);--> statement-breakpoint
 CREATE INDEX `comments_round_region_idx` ON `comments` (`round_id`,`region_code`,`id`);--> statement-breakpoint
 CREATE INDEX `comments_round_position_idx` ON `comments` (`round_id`,`position`,`id`);--> statement-breakpoint
-CREATE INDEX `comments_round_language_idx` ON `comments` (`round_id`,`detected_language`,`id`);--> statement-breakpoint
+CREATE INDEX `comments_round_language_idx` ON `comments` (`round_id`,`declared_language`,`id`);--> statement-breakpoint
 CREATE INDEX `comments_round_review_idx` ON `comments` (`round_id`,`review_state`,`id`);--> statement-breakpoint
 CREATE INDEX `comments_author_idx` ON `comments` (`author_id`,`id`);--> statement-breakpoint
 CREATE INDEX `comments_duplicate_group_idx` ON `comments` (`duplicate_group_id`);--> statement-breakpoint

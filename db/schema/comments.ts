@@ -34,6 +34,7 @@ export const comments = sqliteTable(
     position: text('position', { enum: POSITIONS }),
     text: text('text').notNull(),
     proposedText: text('proposed_text'),
+    /** The comment's language: as the author declared or corrected it, else as detected. */
     declaredLanguage: text('declared_language'),
     detectedLanguage: text('detected_language'),
     consent: text('consent', { enum: CONSENTS }).notNull(),
@@ -66,7 +67,7 @@ export const comments = sqliteTable(
     index('comments_round_category_idx').on(t.roundId, t.category, t.id),
     index('comments_round_region_idx').on(t.roundId, t.regionCode, t.id),
     index('comments_round_position_idx').on(t.roundId, t.position, t.id),
-    index('comments_round_language_idx').on(t.roundId, t.detectedLanguage, t.id),
+    index('comments_round_language_idx').on(t.roundId, t.declaredLanguage, t.id),
     index('comments_round_review_idx').on(t.roundId, t.reviewState, t.id),
     index('comments_author_idx').on(t.authorId, t.id),
     index('comments_duplicate_group_idx').on(t.duplicateGroupId),

@@ -1,0 +1,380 @@
+import crypto from 'node:crypto'
+import { and, asc, desc, eq, inArray, lt, max, sql, type SQL } from 'drizzle-orm'
+import {
+  clauses,
+  commentConcerns,
+  commentRevisions,
+  comments,
+  concerns,
+  countries,
+  organizations,
+  rounds,
+  users,
+} from '#db/schema/index'
+import type { Position, StakeholderCategory } from '#db/schema/index'
+import { commentRefusal } from '~/modules/rounds/rounds'
+import type { Db } from '~/utils/db.server'
+import type { CommentInput } from './comments.schema'
+import { detectLanguage } from './language.server'
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+/** A receipt code a person can read out and type back: 12 Crockford base-32 characters, 60 bits. */
+export function newReceipt() {
+  const bytes = crypto.randomBytes(12)
+  let code = ''
+  for (const byte of bytes) code += CROCKFORD[byte & 31]
+  return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8, 12)}`
+}
+
+export type SaveError =
+  | { status: 404; error: 'errors.roundUnknown' | 'errors.commentUnknown' }
+  | { status: 409; error: 'errors.roundNotOpen' | 'errors.roundClosed' | 'errors.withdrawn' | 'errors.alreadySubmitted' }
+  | { status: 403; error: 'errors.ineligible' }
+  | { status: 400; error: string; field: 'clause' | 'concerns' }
+
+export type SaveResult =
+  | { ok: true; commentId: number; receipt: string; status: 'draft' | 'submitted'; replayed: boolean }
+  | ({ ok: false } & SaveError)
+
+const REFUSALS = {
+  notOpenYet: { status: 409, error: 'errors.roundNotOpen' },
+  closed: { status: 409, error: 'errors.roundClosed' },
+  ineligible: { status: 403, error: 'errors.ineligible' },
+} as const
+
+/**
+ * Saves a participant's comment as a draft or submits it, creating or editing it, in one transaction:
+ * the round must be open and the author's category eligible at this moment (whatever the form said
+ * when it was loaded), the clause must belong to the round's draft, and an edited comment must be the
+ * author's own. A retried request with the same idempotency key returns the comment it created.
+ * Every saved state is kept as a revision.
+ */
+export function saveComment(
+  db: Db,
+  args: { roundId: number; userId: string; input: CommentInput; now?: Date },
+): SaveResult {
+  const { roundId, userId, input } = args
+  const now = args.now ?? new Date()
+  return db.transaction((tx): SaveResult => {
+    const round = tx
+      .select({
+        versionId: rounds.versionId,
+        opensAt: rounds.opensAt,
+        closesAt: rounds.closesAt,
+        eligibleCategories: rounds.eligibleCategories,
+      })
+      .from(rounds)
+      .where(eq(rounds.id, roundId))
+      .get()
+    if (!round) return { ok: false, status: 404, error: 'errors.roundUnknown' }
+    const author = tx
+      .select({
+        displayName: users.displayName,
+        category: users.category,
+        countryCode: users.countryCode,
+        organization: organizations.name,
+        regionCode: countries.regionCode,
+        subregionCode: countries.subregionCode,
+      })
+      .from(users)
+      .innerJoin(countries, eq(countries.code, users.countryCode))
+      .leftJoin(organizations, eq(organizations.id, users.organizationId))
+      .where(eq(users.id, userId))
+      .get()
+    if (!author) return { ok: false, status: 404, error: 'errors.roundUnknown' }
+    const refusal = commentRefusal(round, author.category, now)
+    if (refusal) return { ok: false, ...REFUSALS[refusal] }
+
+    const scopedKey = input.idempotencyKey ? `${userId}:${input.idempotencyKey}` : null
+    if (scopedKey && !input.commentId) {
+      const earlier = tx
+        .select({ id: comments.id, receipt: comments.receipt, status: comments.status })
+        .from(comments)
+        .where(eq(comments.idempotencyKey, scopedKey))
+        .get()
+      if (earlier && earlier.status !== 'withdrawn') {
+        return { ok: true, commentId: earlier.id, receipt: earlier.receipt, status: earlier.status, replayed: true }
+      }
+    }
+
+    let clauseId: number | null = null
+    if (input.clause !== 'whole') {
+      const clause = tx
+        .select({ id: clauses.id })
+        .from(clauses)
+        .where(and(eq(clauses.id, Number(input.clause)), eq(clauses.versionId, round.versionId)))
+        .get()
+      if (!clause) return { ok: false, status: 400, error: 'errors.clauseUnknown', field: 'clause' }
+      clauseId = clause.id
+    }
+
+    const keys = [...new Set(input.concerns)]
+    const concernRows = keys.length
+      ? tx
+          .select({ id: concerns.id, key: concerns.key })
+          .from(concerns)
+          .where(and(eq(concerns.roundId, roundId), inArray(concerns.key, keys)))
+          .all()
+      : []
+    if (concernRows.length !== keys.length) return { ok: false, status: 400, error: 'errors.concernUnknown', field: 'concerns' }
+
+    const detected = detectLanguage(input.text)
+    const language = input.language?.trim() || detected
+    const proposedText = input.proposedText?.trim() ? input.proposedText : null
+    const submitting = input.intent === 'submit'
+    const fields = {
+      clauseId,
+      position: (input.position ?? null) as Position | null,
+      text: input.text,
+      proposedText,
+      declaredLanguage: language,
+      detectedLanguage: detected,
+      consent: input.consent,
+      category: author.category as StakeholderCategory,
+      organizationName: author.organization,
+      authorName: input.consent === 'named' ? author.displayName : null,
+      countryCode: author.countryCode,
+      regionCode: author.regionCode,
+      subregionCode: author.subregionCode,
+      updatedAt: now,
+    }
+
+    let commentId: number
+    let receipt: string
+    let status: 'draft' | 'submitted'
+    if (input.commentId) {
+      const existing = tx
+        .select({ id: comments.id, status: comments.status, receipt: comments.receipt })
+        .from(comments)
+        .where(and(eq(comments.id, input.commentId), eq(comments.authorId, userId), eq(comments.roundId, roundId)))
+        .get()
+      if (!existing) return { ok: false, status: 404, error: 'errors.commentUnknown' }
+      if (existing.status === 'withdrawn') return { ok: false, status: 409, error: 'errors.withdrawn' }
+      if (existing.status === 'submitted' && !submitting) return { ok: false, status: 409, error: 'errors.alreadySubmitted' }
+      status = submitting ? 'submitted' : 'draft'
+      tx.update(comments)
+        .set({
+          ...fields,
+          status,
+          submittedAt: existing.status === 'draft' && submitting ? now : undefined,
+          reviewState: 'unreviewed',
+        })
+        .where(eq(comments.id, existing.id))
+        .run()
+      if (existing.status === 'draft' && submitting) {
+        tx.update(rounds).set({ submittedCount: sql`${rounds.submittedCount} + 1` }).where(eq(rounds.id, roundId)).run()
+      }
+      commentId = existing.id
+      receipt = existing.receipt
+    } else {
+      status = submitting ? 'submitted' : 'draft'
+      receipt = newReceipt()
+      commentId = tx
+        .insert(comments)
+        .values({
+          ...fields,
+          roundId,
+          authorId: userId,
+          status,
+          receipt,
+          idempotencyKey: scopedKey,
+          createdAt: now,
+          submittedAt: submitting ? now : null,
+        })
+        .returning({ id: comments.id })
+        .get().id
+      if (submitting) {
+        tx.update(rounds).set({ submittedCount: sql`${rounds.submittedCount} + 1` }).where(eq(rounds.id, roundId)).run()
+      }
+    }
+
+    tx.delete(commentConcerns)
+      .where(and(eq(commentConcerns.commentId, commentId), eq(commentConcerns.source, 'author')))
+      .run()
+    if (concernRows.length) {
+      tx.insert(commentConcerns)
+        .values(concernRows.map((concern) => ({ commentId, concernId: concern.id, source: 'author' as const, createdAt: now })))
+        .run()
+    }
+    addRevision(tx as unknown as Db, commentId, now)
+    return { ok: true, commentId, receipt, status, replayed: false }
+  })
+}
+
+function addRevision(db: Db, commentId: number, now: Date) {
+  const next =
+    (db
+      .select({ revision: max(commentRevisions.revision) })
+      .from(commentRevisions)
+      .where(eq(commentRevisions.commentId, commentId))
+      .get()?.revision ?? 0) + 1
+  db.run(sql`
+    insert into comment_revisions
+      (comment_id, revision, status, clause_id, position, text, proposed_text, declared_language, consent, created_at)
+    select id, ${next}, status, clause_id, position, text, proposed_text, declared_language, consent, ${now.getTime()}
+    from comments where id = ${commentId}`)
+}
+
+/** Withdraws the author's own comment while the round is open. */
+export function withdrawComment(db: Db, args: { userId: string; commentId: number; now?: Date }): SaveResult {
+  const now = args.now ?? new Date()
+  return db.transaction((tx): SaveResult => {
+    const existing = tx
+      .select({
+        id: comments.id,
+        status: comments.status,
+        receipt: comments.receipt,
+        roundId: comments.roundId,
+        opensAt: rounds.opensAt,
+        closesAt: rounds.closesAt,
+      })
+      .from(comments)
+      .innerJoin(rounds, eq(rounds.id, comments.roundId))
+      .where(and(eq(comments.id, args.commentId), eq(comments.authorId, args.userId)))
+      .get()
+    if (!existing) return { ok: false, status: 404, error: 'errors.commentUnknown' }
+    if (now >= existing.closesAt) return { ok: false, status: 409, error: 'errors.roundClosed' }
+    if (existing.status === 'withdrawn') return { ok: false, status: 409, error: 'errors.withdrawn' }
+    tx.update(comments).set({ status: 'withdrawn', updatedAt: now }).where(eq(comments.id, existing.id)).run()
+    if (existing.status === 'submitted') {
+      tx.update(rounds)
+        .set({ submittedCount: sql`${rounds.submittedCount} - 1` })
+        .where(eq(rounds.id, existing.roundId))
+        .run()
+    }
+    addRevision(tx as unknown as Db, existing.id, now)
+    return { ok: true, commentId: existing.id, receipt: existing.receipt, status: 'draft', replayed: false }
+  })
+}
+
+/** The author's comments in a round (drafts included), for the commenting page. */
+export function listOwnComments(db: Db, userId: string, roundId: number) {
+  const rows = db
+    .select({
+      id: comments.id,
+      clauseId: comments.clauseId,
+      position: comments.position,
+      text: comments.text,
+      proposedText: comments.proposedText,
+      language: comments.declaredLanguage,
+      detectedLanguage: comments.detectedLanguage,
+      consent: comments.consent,
+      status: comments.status,
+      receipt: comments.receipt,
+      moderation: comments.moderation,
+      hiddenReason: comments.hiddenReason,
+      updatedAt: comments.updatedAt,
+    })
+    .from(comments)
+    .where(and(eq(comments.authorId, userId), eq(comments.roundId, roundId)))
+    .orderBy(asc(comments.id))
+    .all()
+  const ids = rows.map((row) => row.id)
+  const authorConcerns = ids.length
+    ? db
+        .select({ commentId: commentConcerns.commentId, key: concerns.key })
+        .from(commentConcerns)
+        .innerJoin(concerns, eq(concerns.id, commentConcerns.concernId))
+        .where(and(inArray(commentConcerns.commentId, ids), eq(commentConcerns.source, 'author')))
+        .all()
+    : []
+  return rows.map((row) => ({
+    ...row,
+    concerns: authorConcerns.filter((concern) => concern.commentId === row.id).map((concern) => concern.key),
+  }))
+}
+
+/** Every comment of the user across rounds, newest first, for "My comments". */
+export function listMyComments(db: Db, userId: string) {
+  return db
+    .select({
+      id: comments.id,
+      roundId: comments.roundId,
+      roundTitle: rounds.title,
+      clauseLabel: clauses.label,
+      position: comments.position,
+      text: comments.text,
+      status: comments.status,
+      receipt: comments.receipt,
+      moderation: comments.moderation,
+      hiddenReason: comments.hiddenReason,
+      hiddenNote: comments.hiddenNote,
+      submittedAt: comments.submittedAt,
+      updatedAt: comments.updatedAt,
+    })
+    .from(comments)
+    .innerJoin(rounds, eq(rounds.id, comments.roundId))
+    .leftJoin(clauses, eq(clauses.id, comments.clauseId))
+    .where(eq(comments.authorId, userId))
+    .orderBy(desc(comments.id))
+    .all()
+}
+
+/** The saved states of a comment, oldest first (moderators only). */
+export function commentHistory(db: Db, commentId: number) {
+  return db
+    .select()
+    .from(commentRevisions)
+    .where(eq(commentRevisions.commentId, commentId))
+    .orderBy(asc(commentRevisions.revision))
+    .all()
+}
+
+export type PublicFilters = {
+  clause?: number | 'whole'
+  category?: StakeholderCategory
+  region?: string
+  position?: Position
+  language?: string
+}
+
+export const PUBLIC_PAGE_SIZE = 20
+
+/**
+ * The public comments of a round, newest first, honouring consent: unpublished comments never
+ * appear, anonymous ones carry no name or organization. Keyset pagination on the id, so the
+ * thousandth page costs what the first does; every filter has an index starting (round_id, …, id).
+ */
+export function listPublicComments(db: Db, roundId: number, filters: PublicFilters, before?: number) {
+  const where: SQL[] = [
+    eq(comments.roundId, roundId),
+    eq(comments.status, 'submitted'),
+    eq(comments.moderation, 'visible'),
+    sql`${comments.consent} != 'private'`,
+  ]
+  if (filters.clause === 'whole') where.push(sql`${comments.clauseId} is null`)
+  else if (filters.clause !== undefined) where.push(eq(comments.clauseId, filters.clause))
+  if (filters.category) where.push(eq(comments.category, filters.category))
+  if (filters.region) where.push(eq(comments.regionCode, filters.region))
+  if (filters.position) where.push(eq(comments.position, filters.position))
+  if (filters.language) where.push(eq(comments.declaredLanguage, filters.language))
+  if (before) where.push(lt(comments.id, before))
+  const rows = db
+    .select({
+      id: comments.id,
+      clauseLabel: clauses.label,
+      position: comments.position,
+      text: comments.text,
+      proposedText: comments.proposedText,
+      language: comments.declaredLanguage,
+      consent: comments.consent,
+      authorName: comments.authorName,
+      organizationName: comments.organizationName,
+      category: comments.category,
+      countryCode: comments.countryCode,
+      imported: comments.imported,
+      submittedAt: comments.submittedAt,
+    })
+    .from(comments)
+    .leftJoin(clauses, eq(clauses.id, comments.clauseId))
+    .where(and(...where))
+    .orderBy(desc(comments.id))
+    .limit(PUBLIC_PAGE_SIZE + 1)
+    .all()
+  const page = rows.slice(0, PUBLIC_PAGE_SIZE).map(({ authorName, organizationName, ...row }) =>
+    row.consent === 'named' ? { ...row, authorName, organizationName } : { ...row, authorName: null, organizationName: null },
+  )
+  const nextBefore = rows.length > PUBLIC_PAGE_SIZE ? page[page.length - 1]!.id : null
+  return { comments: page, nextBefore }
+}

@@ -1,0 +1,346 @@
+import { and, asc, desc, eq, inArray, max, sql } from 'drizzle-orm'
+import { diffWords } from 'diff'
+import {
+  clauses,
+  clauseTranslations,
+  normVersions,
+  normVersionTranslations,
+  norms,
+  rounds,
+} from '#db/schema/index'
+import type { Db } from '~/utils/db.server'
+import type { Draft } from './markdown'
+
+export type DraftContent = Draft & { sourceLanguage: string }
+
+function insertClauses(db: Db, versionId: number, draft: Draft) {
+  if (!draft.clauses.length) return
+  db.insert(clauses)
+    .values(
+      draft.clauses.map((clause, position) => ({
+        versionId,
+        position,
+        label: clause.label,
+        heading: clause.heading || null,
+        text: clause.text,
+      })),
+    )
+    .run()
+}
+
+/** A new draft norm with its first version. Returns the version's id. */
+export function createNorm(db: Db, draft: DraftContent, userId: string | null) {
+  return db.transaction((tx) => {
+    const now = new Date()
+    const norm = tx.insert(norms).values({ createdBy: userId, createdAt: now }).returning({ id: norms.id }).get()
+    const version = tx
+      .insert(normVersions)
+      .values({
+        normId: norm.id,
+        number: 1,
+        sourceLanguage: draft.sourceLanguage,
+        title: draft.title,
+        preamble: draft.preamble,
+        createdBy: userId,
+        createdAt: now,
+      })
+      .returning({ id: normVersions.id })
+      .get()
+    insertClauses(tx as unknown as Db, version.id, draft)
+    return version.id
+  })
+}
+
+export class FrozenVersionError extends Error {}
+
+/**
+ * Replaces a version's text while no round uses it. Translations of clauses whose label survives
+ * are kept; clause ids do not need to be stable before a round opens.
+ */
+export function updateDraft(db: Db, versionId: number, draft: DraftContent) {
+  return db.transaction((tx) => {
+    const version = tx
+      .select({ frozenAt: normVersions.frozenAt })
+      .from(normVersions)
+      .where(eq(normVersions.id, versionId))
+      .get()
+    if (!version) return false
+    if (version.frozenAt) throw new FrozenVersionError('version is frozen')
+    const kept = tx
+      .select({
+        label: clauses.label,
+        language: clauseTranslations.language,
+        heading: clauseTranslations.heading,
+        text: clauseTranslations.text,
+        translatedBy: clauseTranslations.translatedBy,
+        updatedAt: clauseTranslations.updatedAt,
+      })
+      .from(clauseTranslations)
+      .innerJoin(clauses, eq(clauses.id, clauseTranslations.clauseId))
+      .where(eq(clauses.versionId, versionId))
+      .all()
+    tx.update(normVersions)
+      .set({ title: draft.title, preamble: draft.preamble, sourceLanguage: draft.sourceLanguage })
+      .where(eq(normVersions.id, versionId))
+      .run()
+    tx.delete(clauses).where(eq(clauses.versionId, versionId)).run()
+    insertClauses(tx as unknown as Db, versionId, draft)
+    const ids = new Map(
+      tx
+        .select({ id: clauses.id, label: clauses.label })
+        .from(clauses)
+        .where(eq(clauses.versionId, versionId))
+        .all()
+        .map((row) => [row.label, row.id]),
+    )
+    const carried = kept.flatMap(({ label, ...translation }) => {
+      const clauseId = ids.get(label)
+      return clauseId ? [{ clauseId, ...translation }] : []
+    })
+    if (carried.length) tx.insert(clauseTranslations).values(carried).run()
+    return true
+  })
+}
+
+/** A new, editable version made from an existing one, with its clauses and translations. */
+export function createVersionFrom(db: Db, versionId: number, userId: string | null) {
+  return db.transaction((tx) => {
+    const source = tx.select().from(normVersions).where(eq(normVersions.id, versionId)).get()
+    if (!source) return null
+    const next =
+      (tx
+        .select({ number: max(normVersions.number) })
+        .from(normVersions)
+        .where(eq(normVersions.normId, source.normId))
+        .get()?.number ?? 0) + 1
+    const version = tx
+      .insert(normVersions)
+      .values({
+        normId: source.normId,
+        number: next,
+        sourceLanguage: source.sourceLanguage,
+        title: source.title,
+        preamble: source.preamble,
+        basedOnVersionId: source.id,
+        createdBy: userId,
+        createdAt: new Date(),
+      })
+      .returning({ id: normVersions.id })
+      .get()
+    tx.run(sql`
+      insert into norm_version_translations (version_id, language, title, preamble)
+      select ${version.id}, language, title, preamble from norm_version_translations where version_id = ${source.id}`)
+    tx.run(sql`
+      insert into clauses (version_id, position, label, heading, text)
+      select ${version.id}, position, label, heading, text from clauses where version_id = ${source.id}`)
+    tx.run(sql`
+      insert into clause_translations (clause_id, language, heading, text, translated_by, updated_at)
+      select n.id, t.language, t.heading, t.text, t.translated_by, t.updated_at
+      from clause_translations t
+      join clauses o on o.id = t.clause_id and o.version_id = ${source.id}
+      join clauses n on n.version_id = ${version.id} and n.label = o.label`)
+    return version.id
+  })
+}
+
+/** Marks a version as used by a round: from now on it cannot change. */
+export function freezeVersion(db: Db, versionId: number) {
+  db.update(normVersions)
+    .set({ frozenAt: new Date() })
+    .where(and(eq(normVersions.id, versionId), sql`${normVersions.frozenAt} is null`))
+    .run()
+}
+
+export function setVersionTranslation(db: Db, versionId: number, language: string, title: string, preamble: string) {
+  db.insert(normVersionTranslations)
+    .values({ versionId, language, title, preamble })
+    .onConflictDoUpdate({
+      target: [normVersionTranslations.versionId, normVersionTranslations.language],
+      set: { title, preamble },
+    })
+    .run()
+}
+
+/** Saves a clause translation. Translations may be added to a frozen version: the source text stays. */
+export function setClauseTranslation(
+  db: Db,
+  input: { clauseId: number; language: string; heading?: string | null; text: string; userId: string | null },
+) {
+  const now = new Date()
+  db.insert(clauseTranslations)
+    .values({
+      clauseId: input.clauseId,
+      language: input.language,
+      heading: input.heading || null,
+      text: input.text,
+      translatedBy: input.userId,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [clauseTranslations.clauseId, clauseTranslations.language],
+      set: { heading: input.heading || null, text: input.text, translatedBy: input.userId, updatedAt: now },
+    })
+    .run()
+}
+
+export type ReadableClause = {
+  id: number
+  label: string
+  heading: string | null
+  text: string
+  /** The language the text is shown in; differs from the reader's when untranslated. */
+  language: string
+  translated: boolean
+}
+
+/**
+ * A version as a reader sees it: each clause in the reader's language where a translation exists,
+ * otherwise in the source language, flagged so the page can say so.
+ */
+export function getReadableVersion(db: Db, versionId: number, language: string) {
+  const version = db
+    .select({
+      id: normVersions.id,
+      normId: normVersions.normId,
+      number: normVersions.number,
+      sourceLanguage: normVersions.sourceLanguage,
+      title: normVersions.title,
+      preamble: normVersions.preamble,
+      frozenAt: normVersions.frozenAt,
+      basedOnVersionId: normVersions.basedOnVersionId,
+      titleTranslated: normVersionTranslations.title,
+      preambleTranslated: normVersionTranslations.preamble,
+    })
+    .from(normVersions)
+    .leftJoin(
+      normVersionTranslations,
+      and(eq(normVersionTranslations.versionId, normVersions.id), eq(normVersionTranslations.language, language)),
+    )
+    .where(eq(normVersions.id, versionId))
+    .get()
+  if (!version) return null
+  const rows = db
+    .select({
+      id: clauses.id,
+      label: clauses.label,
+      heading: clauses.heading,
+      text: clauses.text,
+      headingTranslated: clauseTranslations.heading,
+      textTranslated: clauseTranslations.text,
+    })
+    .from(clauses)
+    .leftJoin(clauseTranslations, and(eq(clauseTranslations.clauseId, clauses.id), eq(clauseTranslations.language, language)))
+    .where(eq(clauses.versionId, versionId))
+    .orderBy(asc(clauses.position))
+    .all()
+  const inSource = language === version.sourceLanguage
+  const readableClauses: ReadableClause[] = rows.map((row) => {
+    const translated = inSource || row.textTranslated !== null
+    return {
+      id: row.id,
+      label: row.label,
+      heading: inSource ? row.heading : (row.headingTranslated ?? row.heading),
+      text: inSource ? row.text : (row.textTranslated ?? row.text),
+      language: translated ? language : version.sourceLanguage,
+      translated,
+    }
+  })
+  const titleTranslated = inSource || version.titleTranslated !== null
+  return {
+    id: version.id,
+    normId: version.normId,
+    number: version.number,
+    sourceLanguage: version.sourceLanguage,
+    frozen: version.frozenAt !== null,
+    basedOnVersionId: version.basedOnVersionId,
+    title: inSource ? version.title : (version.titleTranslated ?? version.title),
+    preamble: inSource ? version.preamble : (version.preambleTranslated ?? version.preamble),
+    titleLanguage: titleTranslated ? language : version.sourceLanguage,
+    clauses: readableClauses,
+  }
+}
+
+/** The source text of a version, with every translation of every clause (for the translation editor). */
+export function getVersionForEditing(db: Db, versionId: number) {
+  const version = db.select().from(normVersions).where(eq(normVersions.id, versionId)).get()
+  if (!version) return null
+  const clauseRows = db
+    .select()
+    .from(clauses)
+    .where(eq(clauses.versionId, versionId))
+    .orderBy(asc(clauses.position))
+    .all()
+  const translations = clauseRows.length
+    ? db
+        .select()
+        .from(clauseTranslations)
+        .where(
+          inArray(
+            clauseTranslations.clauseId,
+            clauseRows.map((clause) => clause.id),
+          ),
+        )
+        .all()
+    : []
+  const versionTranslations = db
+    .select()
+    .from(normVersionTranslations)
+    .where(eq(normVersionTranslations.versionId, versionId))
+    .all()
+  const usedBy = db.select({ id: rounds.id }).from(rounds).where(eq(rounds.versionId, versionId)).all()
+  return { version, clauses: clauseRows, translations, versionTranslations, usedByRounds: usedBy.map((r) => r.id) }
+}
+
+/** Every norm with its versions, newest first, for the moderators' list. */
+export function listNormVersions(db: Db) {
+  return db
+    .select({
+      versionId: normVersions.id,
+      normId: normVersions.normId,
+      number: normVersions.number,
+      title: normVersions.title,
+      sourceLanguage: normVersions.sourceLanguage,
+      frozenAt: normVersions.frozenAt,
+      createdAt: normVersions.createdAt,
+      clauseCount: sql<number>`(select count(*) from ${clauses} where ${clauses.versionId} = ${normVersions.id})`,
+    })
+    .from(normVersions)
+    .orderBy(desc(normVersions.normId), desc(normVersions.number))
+    .all()
+}
+
+export type WordChange = { value: string; added?: boolean; removed?: boolean }
+export type ClauseComparison =
+  | { status: 'added'; label: string; text: string }
+  | { status: 'removed'; label: string; text: string }
+  | { status: 'unchanged'; label: string; text: string }
+  | { status: 'changed'; label: string; changes: WordChange[] }
+
+/** Two versions clause by clause, matched by label, with changed words marked (jsdiff). */
+export function compareVersions(db: Db, fromVersionId: number, toVersionId: number): ClauseComparison[] {
+  const load = (versionId: number) =>
+    db
+      .select({ label: clauses.label, text: clauses.text })
+      .from(clauses)
+      .where(eq(clauses.versionId, versionId))
+      .orderBy(asc(clauses.position))
+      .all()
+  const before = load(fromVersionId)
+  const after = load(toVersionId)
+  const beforeByLabel = new Map(before.map((clause) => [clause.label, clause.text]))
+  const afterLabels = new Set(after.map((clause) => clause.label))
+  const result: ClauseComparison[] = []
+  for (const clause of after) {
+    const old = beforeByLabel.get(clause.label)
+    if (old === undefined) result.push({ status: 'added', label: clause.label, text: clause.text })
+    else if (old === clause.text) result.push({ status: 'unchanged', label: clause.label, text: clause.text })
+    else {
+      const changes = diffWords(old, clause.text).map(({ value, added, removed }) => ({ value, added, removed }))
+      result.push({ status: 'changed', label: clause.label, changes })
+    }
+  }
+  for (const clause of before) {
+    if (!afterLabels.has(clause.label)) result.push({ status: 'removed', label: clause.label, text: clause.text })
+  }
+  return result
+}
