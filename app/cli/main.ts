@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander'
+import { registerDemoCommands } from './demo'
 import { registerUserCommands } from './user'
 
 export class CliError extends Error {}
@@ -10,6 +11,7 @@ export async function main(argv: string[]) {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
   registerUserCommands(program)
+  registerDemoCommands(program)
   try {
     await program.parseAsync(argv)
     return 0

@@ -69,6 +69,7 @@ export function updateDraft(db: Db, versionId: number, draft: DraftContent) {
     const kept = tx
       .select({
         label: clauses.label,
+        sourceText: clauses.text,
         language: clauseTranslations.language,
         heading: clauseTranslations.heading,
         text: clauseTranslations.text,
@@ -93,9 +94,11 @@ export function updateDraft(db: Db, versionId: number, draft: DraftContent) {
         .all()
         .map((row) => [row.label, row.id]),
     )
-    const carried = kept.flatMap(({ label, ...translation }) => {
+    // A translation follows its clause only while the source text is unchanged; otherwise it is stale.
+    const newText = new Map(draft.clauses.map((clause) => [clause.label, clause.text]))
+    const carried = kept.flatMap(({ label, sourceText, ...translation }) => {
       const clauseId = ids.get(label)
-      return clauseId ? [{ clauseId, ...translation }] : []
+      return clauseId && newText.get(label) === sourceText ? [{ clauseId, ...translation }] : []
     })
     if (carried.length) tx.insert(clauseTranslations).values(carried).run()
     return true
