@@ -164,6 +164,7 @@ CREATE TABLE `rounds` (
 	`closes_at` integer NOT NULL,
 	`time_zone` text DEFAULT 'UTC' NOT NULL,
 	`eligible_categories` text NOT NULL,
+	`campaign_threshold` integer DEFAULT 5 NOT NULL,
 	`submitted_count` integer DEFAULT 0 NOT NULL,
 	`created_by` text,
 	`created_at` integer NOT NULL,
@@ -189,6 +190,16 @@ CREATE TABLE `comment_revisions` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `comment_revisions_idx` ON `comment_revisions` (`comment_id`,`revision`);--> statement-breakpoint
+CREATE TABLE `comment_sketches` (
+	`round_id` integer NOT NULL,
+	`band` integer NOT NULL,
+	`value` text NOT NULL,
+	`comment_id` integer NOT NULL,
+	PRIMARY KEY(`round_id`, `band`, `value`, `comment_id`),
+	FOREIGN KEY (`comment_id`) REFERENCES `comments`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `comment_sketches_comment_idx` ON `comment_sketches` (`comment_id`);--> statement-breakpoint
 CREATE TABLE `comments` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`round_id` integer NOT NULL,
@@ -216,7 +227,8 @@ CREATE TABLE `comments` (
 	`region_code` text,
 	`subregion_code` text,
 	`duplicate_group_id` integer,
-	`simhash` integer,
+	`text_hash` text,
+	`minhash` text,
 	`created_at` integer NOT NULL,
 	`submitted_at` integer,
 	`updated_at` integer NOT NULL,
@@ -236,6 +248,7 @@ CREATE INDEX `comments_round_language_idx` ON `comments` (`round_id`,`declared_l
 CREATE INDEX `comments_round_review_idx` ON `comments` (`round_id`,`review_state`,`id`);--> statement-breakpoint
 CREATE INDEX `comments_author_idx` ON `comments` (`author_id`,`id`);--> statement-breakpoint
 CREATE INDEX `comments_duplicate_group_idx` ON `comments` (`duplicate_group_id`);--> statement-breakpoint
+CREATE INDEX `comments_round_text_hash_idx` ON `comments` (`round_id`,`text_hash`);--> statement-breakpoint
 CREATE TABLE `audit_log` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`round_id` integer,
@@ -264,6 +277,14 @@ CREATE TABLE `comment_concerns` (
 );
 --> statement-breakpoint
 CREATE INDEX `comment_concerns_concern_idx` ON `comment_concerns` (`concern_id`,`source`,`comment_id`);--> statement-breakpoint
+CREATE TABLE `concern_models` (
+	`round_id` integer PRIMARY KEY NOT NULL,
+	`state` text NOT NULL,
+	`examples` integer DEFAULT 0 NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`round_id`) REFERENCES `rounds`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `concerns` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`round_id` integer NOT NULL,

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import type { StakeholderCategory } from './accounts'
 import { users } from './accounts'
 import { clauses } from './norms'
@@ -53,8 +53,9 @@ export const comments = sqliteTable(
     regionCode: text('region_code'),
     subregionCode: text('subregion_code'),
     duplicateGroupId: integer('duplicate_group_id'),
-    /** 64-bit SimHash of the normalised text, as a signed integer, for near-duplicate lookup. */
-    simhash: integer('simhash'),
+    /** SHA-256 of the normalised text (exact duplicates) and its MinHash signature in hex (near ones). */
+    textHash: text('text_hash'),
+    minhash: text('minhash'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     submittedAt: integer('submitted_at', { mode: 'timestamp_ms' }),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
@@ -71,7 +72,25 @@ export const comments = sqliteTable(
     index('comments_round_review_idx').on(t.roundId, t.reviewState, t.id),
     index('comments_author_idx').on(t.authorId, t.id),
     index('comments_duplicate_group_idx').on(t.duplicateGroupId),
+    index('comments_round_text_hash_idx').on(t.roundId, t.textHash),
   ],
+)
+
+/**
+ * The locality-sensitive hashing bands of each comment's MinHash signature: similar texts share a
+ * band, so near-duplicate candidates come from an index lookup, not a scan of the round.
+ */
+export const commentSketches = sqliteTable(
+  'comment_sketches',
+  {
+    roundId: integer('round_id').notNull(),
+    band: integer('band').notNull(),
+    value: text('value').notNull(),
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.band, t.value, t.commentId] }), index('comment_sketches_comment_idx').on(t.commentId)],
 )
 
 /** Every saved state of a comment, kept for moderators. */

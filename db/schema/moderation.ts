@@ -126,3 +126,13 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_round_idx').on(t.roundId, t.id)],
 )
+
+/** The concern-suggestion model of a round, learnt from the concerns moderators confirmed. */
+export const concernModels = sqliteTable('concern_models', {
+  roundId: integer('round_id')
+    .primaryKey()
+    .references(() => rounds.id, { onDelete: 'cascade' }),
+  state: text('state', { mode: 'json' }).notNull(),
+  examples: integer('examples').notNull().default(0),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+})

@@ -18,6 +18,8 @@ export const rounds = sqliteTable(
     /** IANA zone the moderators scheduled in, shown beside the deadline. */
     timeZone: text('time_zone').notNull().default('UTC'),
     eligibleCategories: text('eligible_categories', { mode: 'json' }).$type<StakeholderCategory[]>().notNull(),
+    /** A duplicate group with at least this many comments is a campaign. */
+    campaignThreshold: integer('campaign_threshold').notNull().default(5),
     /** Kept up to date by the comment commands so pages never count the whole round. */
     submittedCount: integer('submitted_count').notNull().default(0),
     createdBy: text('created_by').references(() => users.id),

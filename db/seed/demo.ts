@@ -179,7 +179,9 @@ export async function seedDemo(db: Db, now = new Date()) {
   )
   if (!second.ok) throw new Error(second.error)
 
-  // Two thirds of the comments went to the first reading; the rest arrive in the open round.
+  // Two thirds of the comments went to the first reading; the rest arrive in the open round. The
+  // campaign against clause 5 (near-identical English texts) ran during the first reading.
+  const campaign = (comment: DemoComment) => comment.clause === '5' && comment.language === 'en' && comment.position === 'oppose'
   const clauseIds = (versionId: number) =>
     new Map(
       db
@@ -194,7 +196,7 @@ export async function seedDemo(db: Db, now = new Date()) {
     { id: second.roundId, clauses: clauseIds(secondVersion), start: now.getTime() - 9 * DAY, span: 9 * DAY - 60_000 },
   ]
   demoComments.forEach((comment, index) => {
-    const round = rounds[index % 3 === 2 ? 1 : 0]!
+    const round = rounds[index % 3 === 2 && !campaign(comment) ? 1 : 0]!
     const userId = userIds.get(comment.author)
     if (!userId) throw new Error(`demo comment by unknown author ${comment.author}`)
     const clauseId = comment.clause === null ? 'whole' : String(round.clauses.get(comment.clause))

@@ -12,6 +12,7 @@ import {
   users,
 } from '#db/schema/index'
 import type { Position, StakeholderCategory } from '#db/schema/index'
+import { fingerprint, groupDuplicates, ungroupComment } from '~/modules/moderation/duplicates.server'
 import { commentRefusal } from '~/modules/rounds/rounds'
 import type { Db } from '~/utils/db.server'
 import type { CommentInput } from './comments.schema'
@@ -93,7 +94,9 @@ export function saveComment(
         .from(comments)
         .where(eq(comments.idempotencyKey, scopedKey))
         .get()
-      if (earlier && earlier.status !== 'withdrawn') {
+      // The key made a comment that was withdrawn since: a replay must not bring it back, nor make a second one.
+      if (earlier?.status === 'withdrawn') return { ok: false, status: 409, error: 'errors.withdrawn' }
+      if (earlier) {
         return { ok: true, commentId: earlier.id, receipt: earlier.receipt, status: earlier.status, replayed: true }
       }
     }
@@ -123,7 +126,10 @@ export function saveComment(
     const language = input.language?.trim() || detected
     const proposedText = input.proposedText?.trim() ? input.proposedText : null
     const submitting = input.intent === 'submit'
+    const prints = fingerprint(input.text)
     const fields = {
+      textHash: prints.textHash,
+      minhash: prints.minhash,
       clauseId,
       position: (input.position ?? null) as Position | null,
       text: input.text,
@@ -152,6 +158,7 @@ export function saveComment(
       if (!existing) return { ok: false, status: 404, error: 'errors.commentUnknown' }
       if (existing.status === 'withdrawn') return { ok: false, status: 409, error: 'errors.withdrawn' }
       if (existing.status === 'submitted' && !submitting) return { ok: false, status: 409, error: 'errors.alreadySubmitted' }
+      ungroupComment(tx as unknown as Db, existing.id)
       status = submitting ? 'submitted' : 'draft'
       tx.update(comments)
         .set({
@@ -197,6 +204,9 @@ export function saveComment(
         .values(concernRows.map((concern) => ({ commentId, concernId: concern.id, source: 'author' as const, createdAt: now })))
         .run()
     }
+    if (status === 'submitted') {
+      groupDuplicates(tx as unknown as Db, { commentId, roundId, textHash: prints.textHash, minhash: prints.minhash, now })
+    }
     addRevision(tx as unknown as Db, commentId, now)
     return { ok: true, commentId, receipt, status, replayed: false }
   })
@@ -237,6 +247,7 @@ export function withdrawComment(db: Db, args: { userId: string; commentId: numbe
     if (now >= existing.closesAt) return { ok: false, status: 409, error: 'errors.roundClosed' }
     if (existing.status === 'withdrawn') return { ok: false, status: 409, error: 'errors.withdrawn' }
     tx.update(comments).set({ status: 'withdrawn', updatedAt: now }).where(eq(comments.id, existing.id)).run()
+    ungroupComment(tx as unknown as Db, existing.id)
     if (existing.status === 'submitted') {
       tx.update(rounds)
         .set({ submittedCount: sql`${rounds.submittedCount} - 1` })
@@ -377,4 +388,40 @@ export function listPublicComments(db: Db, roundId: number, filters: PublicFilte
   )
   const nextBefore = rows.length > PUBLIC_PAGE_SIZE ? page[page.length - 1]!.id : null
   return { comments: page, nextBefore }
+}
+
+/**
+ * Corrects the language of the author's own comment while its round is open (null: back to the
+ * detected one). The saved state is kept as a revision, like any edit.
+ */
+export function setCommentLanguage(
+  db: Db,
+  args: { userId: string; commentId: number; language: string | null; now?: Date },
+): SaveResult {
+  const now = args.now ?? new Date()
+  return db.transaction((tx): SaveResult => {
+    const existing = tx
+      .select({
+        id: comments.id,
+        status: comments.status,
+        receipt: comments.receipt,
+        detectedLanguage: comments.detectedLanguage,
+        opensAt: rounds.opensAt,
+        closesAt: rounds.closesAt,
+      })
+      .from(comments)
+      .innerJoin(rounds, eq(rounds.id, comments.roundId))
+      .where(and(eq(comments.id, args.commentId), eq(comments.authorId, args.userId)))
+      .get()
+    if (!existing) return { ok: false, status: 404, error: 'errors.commentUnknown' }
+    if (now < existing.opensAt) return { ok: false, status: 409, error: 'errors.roundNotOpen' }
+    if (now >= existing.closesAt) return { ok: false, status: 409, error: 'errors.roundClosed' }
+    if (existing.status === 'withdrawn') return { ok: false, status: 409, error: 'errors.withdrawn' }
+    tx.update(comments)
+      .set({ declaredLanguage: args.language ?? existing.detectedLanguage, updatedAt: now })
+      .where(and(eq(comments.id, existing.id), eq(comments.authorId, args.userId)))
+      .run()
+    addRevision(tx as unknown as Db, existing.id, now)
+    return { ok: true, commentId: existing.id, receipt: existing.receipt, status: existing.status, replayed: false }
+  })
 }
