@@ -1,0 +1,115 @@
+import { eq } from 'drizzle-orm'
+import { duplicateGroups, comments, users } from '#db/schema/index'
+import { signupSchema } from '~/modules/accounts/accounts.schema'
+import { createUser } from '~/modules/accounts/accounts.server'
+import { saveComment, withdrawComment } from '~/modules/comments/comments.server'
+import { createNorm } from '~/modules/norms/norms.server'
+import { createRound } from '~/modules/rounds/rounds.server'
+import { createTestDb } from '~/test/db'
+import type { Db } from '~/utils/db.server'
+import { verifyAuditLog } from './audit.server'
+import { confirmGroup, mergeGroups, splitGroup } from './duplicates.server'
+
+const CAMPAIGN =
+  'Clause 5 must be rejected. The phrase "lawful access to encrypted communications" is a call for encryption backdoors, which weaken security for everyone.'
+
+async function setup(people = 6) {
+  const db = createTestDb()
+  const ids: string[] = []
+  for (let i = 0; i < people; i++) {
+    const created = await createUser(
+      db,
+      signupSchema.parse({
+        email: `person${i}@example.org`,
+        password: 'a long enough password',
+        displayName: `Person ${i}`,
+        category: 'civil_society',
+        country: 'KE',
+        language: 'en',
+      }),
+    )
+    if (!created.ok) throw new Error('user')
+    ids.push(created.userId)
+  }
+  const versionId = createNorm(
+    db,
+    { sourceLanguage: 'en', title: 'Norms', preamble: '', clauses: [{ label: '5', heading: null, text: 'Human rights online.' }] },
+    null,
+  )
+  const now = Date.now()
+  const round = createRound(
+    db,
+    {
+      versionId,
+      title: 'Round',
+      opensAt: new Date(now - 1000),
+      closesAt: new Date(now + 86_400_000),
+      eligibleCategories: ['civil_society'],
+    },
+    null,
+  )
+  if (!round.ok) throw new Error('round')
+  return { db, ids, roundId: round.roundId }
+}
+
+function submit(db: Db, roundId: number, userId: string, text: string) {
+  const result = saveComment(db, {
+    roundId,
+    userId,
+    input: { intent: 'submit', clause: 'whole', position: 'oppose', text, concerns: [], consent: 'named' },
+  })
+  if (!result.ok) throw new Error(result.error)
+  return result.commentId
+}
+
+describe('duplicate grouping on arrival', () => {
+  it('groups near-identical texts and makes a campaign of five, counted once', async () => {
+    const { db, ids, roundId } = await setup()
+    const variants = [
+      CAMPAIGN,
+      CAMPAIGN.replace('must', 'should'),
+      CAMPAIGN.replace('"', "'").replace('"', "'"),
+      CAMPAIGN + ' Please!',
+      CAMPAIGN.replace('everyone', 'all of us'),
+    ]
+    const commentIds = variants.map((text, i) => submit(db, roundId, ids[i]!, text))
+    submit(db, roundId, ids[5]!, 'Capacity building must come first: many regional CERTs lack staff and funding to do any of this.')
+    const groups = db.select().from(duplicateGroups).all()
+    expect(groups).toHaveLength(1)
+    expect(groups[0]).toMatchObject({ size: 5, isCampaign: true, kind: 'near' })
+    const grouped = db.select({ id: comments.id }).from(comments).where(eq(comments.duplicateGroupId, groups[0]!.id)).all()
+    expect(grouped.map((row) => row.id).sort()).toEqual(commentIds.sort())
+
+    withdrawComment(db, { userId: ids[4]!, commentId: commentIds[4]! })
+    expect(db.select().from(duplicateGroups).get()).toMatchObject({ size: 4, isCampaign: false })
+  })
+
+  it('groups exact copies after normalisation as exact', async () => {
+    const { db, ids, roundId } = await setup(2)
+    submit(db, roundId, ids[0]!, 'I fully support this clause as drafted.')
+    submit(db, roundId, ids[1]!, 'i fully support   this clause, as drafted')
+    expect(db.select().from(duplicateGroups).get()).toMatchObject({ size: 2, kind: 'exact', isCampaign: false })
+  })
+
+  it('lets moderators confirm, split and merge, each in the audit log', async () => {
+    const { db, ids, roundId } = await setup(4)
+    const first = [submit(db, roundId, ids[0]!, CAMPAIGN), submit(db, roundId, ids[1]!, CAMPAIGN)]
+    const other = 'Operators cannot meet a 72-hour deadline for full reports; an early warning first would be realistic.'
+    const second = [submit(db, roundId, ids[2]!, other), submit(db, roundId, ids[3]!, other)]
+    const [groupA, groupB] = db.select().from(duplicateGroups).all()
+    const actor = { actorId: db.select().from(users).get()!.id, reason: 'same message' }
+
+    expect(confirmGroup(db, roundId, groupA!.id, actor)).toBe(true)
+    expect(confirmGroup(db, roundId + 1, groupA!.id, actor)).toBe(false)
+    expect(mergeGroups(db, roundId, groupA!.id, groupB!.id, actor)).toBe(true)
+    expect(db.select().from(duplicateGroups).where(eq(duplicateGroups.id, groupA!.id)).get()!.size).toBe(4)
+
+    const split = splitGroup(db, roundId, groupA!.id, second, actor)
+    expect(split?.newGroupId).toBeTruthy()
+    expect(db.select().from(duplicateGroups).where(eq(duplicateGroups.id, groupA!.id)).get()!.size).toBe(2)
+    expect(splitGroup(db, roundId, groupA!.id, [first[0]!, 999_999], actor)).toBeNull()
+
+    const log = verifyAuditLog(db)
+    expect(log).toMatchObject({ ok: true, entries: 3 })
+  })
+})
