@@ -69,6 +69,18 @@ app.use((req, res, next) => {
   next()
 })
 
+// One JSON line per request: no query string, address, cookie or body, so no personal data.
+app.use((req, res, next) => {
+  const started = process.hrtime.bigint()
+  res.on('finish', () => {
+    if (req.path === '/healthz') return
+    const ms = Number(process.hrtime.bigint() - started) / 1e6
+    const line = { level: 'info', msg: 'request', method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }
+    process.stdout.write(JSON.stringify(line) + '\n')
+  })
+  next()
+})
+
 app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }))
 app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }))
 app.all('*', createRequestHandler({ build, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce }) }))
