@@ -10,6 +10,7 @@ import { clauses, normVersions, users } from '#db/schema/index'
 import type { Consent, Position, Role, StakeholderCategory } from '#db/schema/index'
 import { createUser } from '~/modules/accounts/accounts.server'
 import { saveComment } from '~/modules/comments/comments.server'
+import { confirmConcerns } from '~/modules/concerns/concerns.server'
 import { SUPPORTED_LANGUAGES, type Language } from '~/modules/i18n/i18n'
 import {
   createNorm,
@@ -195,6 +196,7 @@ export async function seedDemo(db: Db, now = new Date()) {
     { id: first.roundId, clauses: clauseIds(firstVersion), start: now.getTime() - 74 * DAY, span: 40 * DAY },
     { id: second.roundId, clauses: clauseIds(secondVersion), start: now.getTime() - 9 * DAY, span: 9 * DAY - 60_000 },
   ]
+  const reviewed = new Map<number, string[]>()
   demoComments.forEach((comment, index) => {
     const round = rounds[index % 3 === 2 && !campaign(comment) ? 1 : 0]!
     const userId = userIds.get(comment.author)
@@ -216,7 +218,16 @@ export async function seedDemo(db: Db, now = new Date()) {
       },
     })
     if (!result.ok) throw new Error(`demo comment ${index}: ${result.error}`)
+    if (round.id === first.roundId) reviewed.set(result.commentId, comment.concerns)
   })
+  // The moderators reviewed the first reading: they confirmed the authors' concerns.
+  const confirmed = confirmConcerns(db, {
+    roundId: first.roundId,
+    keysByComment: reviewed,
+    actorId: moderatorId!,
+    now: new Date(now.getTime() - 29 * DAY),
+  })
+  if (!confirmed.ok) throw new Error(`demo review: ${confirmed.error}`)
   return true
 }
 

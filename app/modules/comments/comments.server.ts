@@ -12,6 +12,7 @@ import {
   users,
 } from '#db/schema/index'
 import type { Position, StakeholderCategory } from '#db/schema/index'
+import { suggestConcerns } from '~/modules/concerns/concerns.server'
 import { fingerprint, groupDuplicates, ungroupComment } from '~/modules/moderation/duplicates.server'
 import { commentRefusal } from '~/modules/rounds/rounds'
 import type { Db } from '~/utils/db.server'
@@ -206,6 +207,7 @@ export function saveComment(
     }
     if (status === 'submitted') {
       groupDuplicates(tx as unknown as Db, { commentId, roundId, textHash: prints.textHash, minhash: prints.minhash, now })
+      suggestConcerns(tx as unknown as Db, { roundId, commentId, text: input.text, language, now })
     }
     addRevision(tx as unknown as Db, commentId, now)
     return { ok: true, commentId, receipt, status, replayed: false }

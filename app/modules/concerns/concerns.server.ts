@@ -1,0 +1,248 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { commentConcerns, comments, concernModels, concerns } from '#db/schema/index'
+import { appendAudit } from '~/modules/moderation/audit.server'
+import type { Db } from '~/utils/db.server'
+import type { TaxonomyEntry } from './default-taxonomy'
+import {
+  createModel,
+  deserialize,
+  learn,
+  needsRebuild,
+  relabel,
+  serialize,
+  setTaxonomy,
+  suggestFor,
+  type ConcernModel,
+} from './model'
+import { analyze, features } from './text'
+
+/**
+ * Each round's suggestion model lives in concern_models and, for speed, in this process's memory.
+ * The stored updated_at tells whether another process (or a moderator) changed it since.
+ */
+const cache = new Map<number, { model: ConcernModel; updatedAt: number }>()
+
+function taxonomyOf(db: Db, roundId: number): TaxonomyEntry[] {
+  return db
+    .select({ key: concerns.key, labels: concerns.labels, keywords: concerns.keywords })
+    .from(concerns)
+    .where(eq(concerns.roundId, roundId))
+    .orderBy(asc(concerns.sortOrder), asc(concerns.id))
+    .all()
+    .map((row) => ({
+      key: row.key,
+      labels: row.labels as Record<string, string>,
+      keywords: row.keywords as Record<string, string[]>,
+    }))
+}
+
+export function loadModel(db: Db, roundId: number): ConcernModel {
+  const stored = db
+    .select({ updatedAt: concernModels.updatedAt })
+    .from(concernModels)
+    .where(eq(concernModels.roundId, roundId))
+    .get()
+  const updatedAt = stored?.updatedAt.getTime() ?? 0
+  const cached = cache.get(roundId)
+  if (cached && cached.updatedAt === updatedAt) return cached.model
+  let model: ConcernModel | null = null
+  if (stored) {
+    const row = db.select({ state: concernModels.state }).from(concernModels).where(eq(concernModels.roundId, roundId)).get()
+    try {
+      model = deserialize(typeof row?.state === 'string' ? row.state : JSON.stringify(row?.state))
+      if (needsRebuild(model)) model = rebuildModel(db, roundId)
+    } catch {
+      model = rebuildModel(db, roundId)
+    }
+  }
+  model ??= createModel(taxonomyOf(db, roundId))
+  cache.set(roundId, { model, updatedAt })
+  return model
+}
+
+function saveModel(db: Db, roundId: number, model: ConcernModel, now: Date) {
+  // Strictly increasing, so two saves in one millisecond still tell other processes to reload.
+  const previous = cache.get(roundId)?.updatedAt ?? 0
+  const updatedAt = new Date(Math.max(now.getTime(), previous + 1))
+  const state = serialize(model)
+  db.insert(concernModels)
+    .values({ roundId, state, examples: model.docs, updatedAt })
+    .onConflictDoUpdate({ target: concernModels.roundId, set: { state, examples: model.docs, updatedAt } })
+    .run()
+  cache.set(roundId, { model, updatedAt: updatedAt.getTime() })
+}
+
+/** Runs a change to the cached model; if the transaction around it fails, the cache is dropped. */
+function withModel<T>(db: Db, roundId: number, change: (model: ConcernModel) => T): T {
+  const model = loadModel(db, roundId)
+  try {
+    return change(model)
+  } catch (error) {
+    cache.delete(roundId)
+    throw error
+  }
+}
+
+/** The confirmed concerns of a round's comments, learnt from scratch (after a merge, split or rename). */
+export function rebuildModel(db: Db, roundId: number): ConcernModel {
+  const model = createModel(taxonomyOf(db, roundId))
+  const rows = db
+    .select({
+      commentId: comments.id,
+      text: comments.text,
+      language: comments.declaredLanguage,
+      keys: sql<string>`group_concat(${concerns.key}, char(31))`,
+    })
+    .from(commentConcerns)
+    .innerJoin(comments, eq(comments.id, commentConcerns.commentId))
+    .innerJoin(concerns, eq(concerns.id, commentConcerns.concernId))
+    .where(and(eq(comments.roundId, roundId), eq(commentConcerns.source, 'moderator')))
+    .groupBy(comments.id)
+    .orderBy(asc(comments.id))
+    .all()
+  for (const row of rows) learn(model, features(analyze(row.text, row.language)), row.keys.split('\u001f'))
+  return model
+}
+
+/** After moderators change the taxonomy: the model takes the new concerns and is relearnt. */
+export function refreshModel(db: Db, roundId: number, now = new Date()) {
+  const model = rebuildModel(db, roundId)
+  setTaxonomy(model, taxonomyOf(db, roundId))
+  saveModel(db, roundId, model, now)
+}
+
+/**
+ * Stores the suggested concerns of a comment, with their scores, in place of earlier suggestions.
+ * Called inside the transaction that submits or imports the comment.
+ */
+export function suggestConcerns(db: Db, args: { roundId: number; commentId: number; text: string; language: string | null; now: Date }) {
+  const model = loadModel(db, args.roundId)
+  const { suggested } = suggestFor(args.text, args.language, model)
+  db.delete(commentConcerns)
+    .where(and(eq(commentConcerns.commentId, args.commentId), eq(commentConcerns.source, 'suggested')))
+    .run()
+  if (!suggested.length) return []
+  const ids = concernIds(db, args.roundId)
+  const rows = suggested.flatMap((suggestion) => {
+    const concernId = ids.get(suggestion.key)
+    return concernId
+      ? [{ commentId: args.commentId, concernId, source: 'suggested' as const, score: suggestion.score, createdAt: args.now }]
+      : []
+  })
+  if (rows.length) db.insert(commentConcerns).values(rows).run()
+  return suggested
+}
+
+const idCache = new Map<number, { at: number; ids: Map<string, number> }>()
+function concernIds(db: Db, roundId: number) {
+  const cached = idCache.get(roundId)
+  if (cached && Date.now() - cached.at < 5_000) return cached.ids
+  const ids = new Map(
+    db
+      .select({ id: concerns.id, key: concerns.key })
+      .from(concerns)
+      .where(eq(concerns.roundId, roundId))
+      .all()
+      .map((row) => [row.key, row.id]),
+  )
+  idCache.set(roundId, { at: Date.now(), ids })
+  return ids
+}
+
+export function forgetConcernIds(roundId: number) {
+  idCache.delete(roundId)
+}
+
+export type ConfirmError = 'commentUnknown' | 'concernUnknown'
+
+/**
+ * A moderator's decision on the concerns of comments: they replace any earlier decision, the model
+ * learns from them (or is corrected, when a decision changes), the comments count as reviewed, and
+ * each change is in the audit log. `keysByComment` maps comment ids to concern keys.
+ */
+export function confirmConcerns(
+  db: Db,
+  args: { roundId: number; keysByComment: Map<number, string[]>; actorId: string; reason?: string | null; now?: Date },
+): { ok: true; changed: number } | { ok: false; error: ConfirmError } {
+  const now = args.now ?? new Date()
+  const commentIds = [...args.keysByComment.keys()]
+  if (!commentIds.length) return { ok: true, changed: 0 }
+  return db.transaction((tx) => {
+    const t = tx as unknown as Db
+    const rows = t
+      .select({ id: comments.id, text: comments.text, language: comments.declaredLanguage })
+      .from(comments)
+      .where(and(eq(comments.roundId, args.roundId), inArray(comments.id, commentIds)))
+      .all()
+    if (rows.length !== commentIds.length) return { ok: false as const, error: 'commentUnknown' as const }
+    const ids = new Map(
+      t
+        .select({ id: concerns.id, key: concerns.key })
+        .from(concerns)
+        .where(eq(concerns.roundId, args.roundId))
+        .all()
+        .map((row) => [row.key, row.id]),
+    )
+    for (const keys of args.keysByComment.values()) {
+      if (keys.some((key) => !ids.has(key))) return { ok: false as const, error: 'concernUnknown' as const }
+    }
+    const existing = t
+      .select({ commentId: commentConcerns.commentId, source: commentConcerns.source, key: concerns.key, score: commentConcerns.score })
+      .from(commentConcerns)
+      .innerJoin(concerns, eq(concerns.id, commentConcerns.concernId))
+      .where(inArray(commentConcerns.commentId, commentIds))
+      .all()
+    return withModel(t, args.roundId, (model) => {
+      let changed = 0
+      for (const row of rows) {
+        const after = [...new Set(args.keysByComment.get(row.id)!)].sort()
+        const mine = existing.filter((entry) => entry.commentId === row.id)
+        const before = mine.filter((entry) => entry.source === 'moderator').map((entry) => entry.key).sort()
+        const reviewedBefore = before.length > 0
+        t.delete(commentConcerns)
+          .where(and(eq(commentConcerns.commentId, row.id), eq(commentConcerns.source, 'moderator')))
+          .run()
+        if (after.length) {
+          t.insert(commentConcerns)
+            .values(after.map((key) => ({ commentId: row.id, concernId: ids.get(key)!, source: 'moderator' as const, createdAt: now })))
+            .run()
+        }
+        t.update(comments).set({ reviewState: 'reviewed' }).where(eq(comments.id, row.id)).run()
+        const tokens = features(analyze(row.text, row.language))
+        if (!reviewedBefore) learn(model, tokens, after)
+        else if (!relabel(model, tokens, before, after)) learn(model, tokens, after)
+        if (JSON.stringify(before) !== JSON.stringify(after)) changed++
+        appendAudit(t, {
+          roundId: args.roundId,
+          actorId: args.actorId,
+          action: 'concerns.confirm',
+          subjectType: 'comment',
+          subjectId: row.id,
+          reason: args.reason ?? null,
+          before: {
+            moderator: before,
+            suggested: mine.filter((entry) => entry.source === 'suggested').map((entry) => `${entry.key}:${entry.score?.toFixed(2)}`),
+          },
+          after: { moderator: after },
+        }, now)
+      }
+      saveModel(t, args.roundId, model, now)
+      return { ok: true as const, changed }
+    })
+  })
+}
+
+/** The suggested concerns of the given comments, as moderators accept them in one action. */
+export function suggestedKeys(db: Db, roundId: number, commentIds: number[]) {
+  const result = new Map<number, string[]>(commentIds.map((id) => [id, []]))
+  if (!commentIds.length) return result
+  const rows = db
+    .select({ commentId: commentConcerns.commentId, key: concerns.key })
+    .from(commentConcerns)
+    .innerJoin(concerns, eq(concerns.id, commentConcerns.concernId))
+    .innerJoin(comments, eq(comments.id, commentConcerns.commentId))
+    .where(and(eq(comments.roundId, roundId), inArray(commentConcerns.commentId, commentIds), eq(commentConcerns.source, 'suggested')))
+    .all()
+  for (const row of rows) result.get(row.commentId)?.push(row.key)
+  return result
+}
