@@ -113,3 +113,18 @@ export const commentRevisions = sqliteTable(
   },
   (t) => [uniqueIndex('comment_revisions_idx').on(t.commentId, t.revision)],
 )
+
+/** A moderator's translation of a comment, quoted beside the original in summaries. */
+export const commentTranslations = sqliteTable(
+  'comment_translations',
+  {
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id, { onDelete: 'cascade' }),
+    language: text('language').notNull(),
+    text: text('text').notNull(),
+    translatedBy: text('translated_by').references(() => users.id),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.commentId, t.language] })],
+)
