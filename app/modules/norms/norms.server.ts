@@ -9,7 +9,7 @@ import {
   rounds,
 } from '#db/schema/index'
 import type { Db } from '~/utils/db.server'
-import type { Draft } from './markdown'
+import { parseDraftMarkdown, type Draft, type DraftError } from './markdown'
 
 export type DraftContent = Draft & { sourceLanguage: string }
 
@@ -305,7 +305,9 @@ export function listNormVersions(db: Db) {
       sourceLanguage: normVersions.sourceLanguage,
       frozenAt: normVersions.frozenAt,
       createdAt: normVersions.createdAt,
-      clauseCount: sql<number>`(select count(*) from ${clauses} where ${clauses.versionId} = ${normVersions.id})`,
+      // Spelled out: drizzle writes a one-table select's columns unqualified, and inside the
+      // subquery a bare "id" would be the clause's own id.
+      clauseCount: sql<number>`(select count(*) from clauses c where c.version_id = norm_versions.id)`,
     })
     .from(normVersions)
     .orderBy(desc(normVersions.normId), desc(normVersions.number))
@@ -346,4 +348,171 @@ export function compareVersions(db: Db, fromVersionId: number, toVersionId: numb
     if (!afterLabels.has(clause.label)) result.push({ status: 'removed', label: clause.label, text: clause.text })
   }
   return result
+}
+
+// Moderation: import, version overview, translation.
+
+export type ImportResult = { ok: true; versionId: number } | { ok: false; errors: DraftError[] }
+
+/**
+ * Reads a draft written in Markdown and stores it as a new norm's first version. A title given here
+ * replaces the file's. Errors name their line; nothing is stored unless the whole file is valid.
+ */
+export function importDraft(
+  db: Db,
+  source: string,
+  options: { sourceLanguage: string; title?: string | null },
+  userId: string | null,
+): ImportResult {
+  const parsed = parseDraftMarkdown(source)
+  if (!parsed.ok) return parsed
+  const title = options.title?.trim() || parsed.draft.title
+  return { ok: true, versionId: createNorm(db, { ...parsed.draft, title, sourceLanguage: options.sourceLanguage }, userId) }
+}
+
+/** The versions of one norm, oldest first, for the links between them. */
+export function listVersionsOfNorm(db: Db, normId: number) {
+  return db
+    .select({ id: normVersions.id, number: normVersions.number, title: normVersions.title, frozenAt: normVersions.frozenAt })
+    .from(normVersions)
+    .where(eq(normVersions.normId, normId))
+    .orderBy(asc(normVersions.number))
+    .all()
+}
+
+/** Number, title and language of the given versions (those that exist). */
+export function getVersionHeaders(db: Db, versionIds: number[]) {
+  if (!versionIds.length) return []
+  return db
+    .select({
+      id: normVersions.id,
+      normId: normVersions.normId,
+      number: normVersions.number,
+      title: normVersions.title,
+      sourceLanguage: normVersions.sourceLanguage,
+      frozenAt: normVersions.frozenAt,
+    })
+    .from(normVersions)
+    .where(inArray(normVersions.id, versionIds))
+    .all()
+}
+
+export type TranslationCoverage = { versionId: number; language: string; clauses: number; title: boolean }
+
+/** How far each version is translated: per language, the clauses translated and whether the title is. */
+export function translationCoverage(db: Db, versionIds: number[]): TranslationCoverage[] {
+  if (!versionIds.length) return []
+  const clauseRows = db
+    .select({ versionId: clauses.versionId, language: clauseTranslations.language, count: sql<number>`count(*)` })
+    .from(clauseTranslations)
+    .innerJoin(clauses, eq(clauses.id, clauseTranslations.clauseId))
+    .where(inArray(clauses.versionId, versionIds))
+    .groupBy(clauses.versionId, clauseTranslations.language)
+    .all()
+  const titleRows = db
+    .select({ versionId: normVersionTranslations.versionId, language: normVersionTranslations.language })
+    .from(normVersionTranslations)
+    .where(inArray(normVersionTranslations.versionId, versionIds))
+    .all()
+  const coverage = new Map<string, TranslationCoverage>()
+  const entry = (versionId: number, language: string) => {
+    const key = `${versionId}|${language}`
+    let found = coverage.get(key)
+    if (!found) coverage.set(key, (found = { versionId, language, clauses: 0, title: false }))
+    return found
+  }
+  for (const row of clauseRows) entry(row.versionId, row.language).clauses = row.count
+  for (const row of titleRows) entry(row.versionId, row.language).title = true
+  return [...coverage.values()].sort((a, b) => a.versionId - b.versionId || a.language.localeCompare(b.language))
+}
+
+export type VersionTranslationInput = {
+  versionId: number
+  language: string
+  title?: string | null
+  preamble?: string | null
+  clauses: { id: number; heading?: string | null; text?: string | null }[]
+}
+
+export type TranslationError = 'versionUnknown' | 'sourceLanguage' | 'clauseUnknown'
+
+/**
+ * Saves a version's translation into one language in one transaction: title and preamble, and each
+ * clause given. An empty text removes that translation, so the reader sees the source text, flagged.
+ * Only translations that change are written (their translator and date stay true). Clause ids must
+ * belong to the version. A frozen version may be translated: its source text does not change.
+ */
+export function saveVersionTranslation(
+  db: Db,
+  input: VersionTranslationInput,
+  userId: string | null,
+): { ok: true; changed: number } | { ok: false; error: TranslationError } {
+  return db.transaction((tx) => {
+    const version = tx
+      .select({ sourceLanguage: normVersions.sourceLanguage })
+      .from(normVersions)
+      .where(eq(normVersions.id, input.versionId))
+      .get()
+    if (!version) return { ok: false as const, error: 'versionUnknown' as const }
+    if (version.sourceLanguage === input.language) return { ok: false as const, error: 'sourceLanguage' as const }
+    const existing = new Map(
+      tx
+        .select({
+          id: clauses.id,
+          heading: clauses.heading,
+          translatedHeading: clauseTranslations.heading,
+          translatedText: clauseTranslations.text,
+        })
+        .from(clauses)
+        .leftJoin(
+          clauseTranslations,
+          and(eq(clauseTranslations.clauseId, clauses.id), eq(clauseTranslations.language, input.language)),
+        )
+        .where(eq(clauses.versionId, input.versionId))
+        .all()
+        .map((row) => [row.id, row]),
+    )
+    // Checked before anything is written, so a tampered id changes nothing.
+    if (input.clauses.some((clause) => !existing.has(clause.id))) return { ok: false as const, error: 'clauseUnknown' as const }
+    let changed = 0
+    const now = new Date()
+    for (const clause of input.clauses) {
+      const before = existing.get(clause.id)!
+      const text = clause.text?.trim() || null
+      // A heading translation only where the clause has a heading, and only beside a translated text.
+      const heading = before.heading && text ? clause.heading?.trim() || null : null
+      if (text === before.translatedText && (text === null || heading === before.translatedHeading)) continue
+      changed++
+      if (text === null) {
+        tx.delete(clauseTranslations)
+          .where(and(eq(clauseTranslations.clauseId, clause.id), eq(clauseTranslations.language, input.language)))
+          .run()
+        continue
+      }
+      tx.insert(clauseTranslations)
+        .values({ clauseId: clause.id, language: input.language, heading, text, translatedBy: userId, updatedAt: now })
+        .onConflictDoUpdate({
+          target: [clauseTranslations.clauseId, clauseTranslations.language],
+          set: { heading, text, translatedBy: userId, updatedAt: now },
+        })
+        .run()
+    }
+    const title = input.title?.trim() || null
+    const preamble = input.preamble?.trim() || ''
+    const current = tx
+      .select({ title: normVersionTranslations.title, preamble: normVersionTranslations.preamble })
+      .from(normVersionTranslations)
+      .where(and(eq(normVersionTranslations.versionId, input.versionId), eq(normVersionTranslations.language, input.language)))
+      .get()
+    if (title === null && current) {
+      tx.delete(normVersionTranslations)
+        .where(and(eq(normVersionTranslations.versionId, input.versionId), eq(normVersionTranslations.language, input.language)))
+        .run()
+      changed++
+    } else if (title !== null && (current?.title !== title || current.preamble !== preamble)) {
+      setVersionTranslation(tx as unknown as Db, input.versionId, input.language, title, preamble)
+      changed++
+    }
+    return { ok: true as const, changed }
+  })
 }

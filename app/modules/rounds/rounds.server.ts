@@ -190,3 +190,167 @@ export function roundsUsingVersions(db: Db, versionIds: number[]) {
   if (!versionIds.length) return []
   return db.select({ id: rounds.id, versionId: rounds.versionId }).from(rounds).where(inArray(rounds.versionId, versionIds)).all()
 }
+
+/**
+ * Rounds as readers see them: the round's and the draft's titles in the reader's language where
+ * translated, with the language each title is actually in (for `lang`), and the round's state.
+ */
+function readerRounds(db: Db, language: string) {
+  return db
+    .select({
+      id: rounds.id,
+      title: localTitle(language),
+      titleLanguage: sql<string>`coalesce((select ${roundTranslations.language} from ${roundTranslations} where ${roundTranslations.roundId} = ${rounds.id} and ${roundTranslations.language} = ${language}), ${rounds.sourceLanguage})`,
+      normTitle: sql<string>`coalesce((select t.title from norm_version_translations t where t.version_id = ${normVersions.id} and t.language = ${language}), ${normVersions.title})`,
+      normTitleLanguage: sql<string>`coalesce((select t.language from norm_version_translations t where t.version_id = ${normVersions.id} and t.language = ${language}), ${normVersions.sourceLanguage})`,
+      versionId: rounds.versionId,
+      opensAt: rounds.opensAt,
+      closesAt: rounds.closesAt,
+      timeZone: rounds.timeZone,
+      eligibleCategories: rounds.eligibleCategories,
+      submittedCount: rounds.submittedCount,
+      published: hasPublishedSummary,
+    })
+    .from(rounds)
+    .innerJoin(normVersions, eq(normVersions.id, rounds.versionId))
+}
+
+export type ReaderRound = ReturnType<typeof listRoundsForReader>[number]
+
+/** Every round for the public list, latest deadline first. */
+export function listRoundsForReader(db: Db, language: string, now = new Date()) {
+  return readerRounds(db, language)
+    .orderBy(desc(rounds.closesAt), desc(rounds.id))
+    .all()
+    .map(({ published, ...round }) => ({ ...round, state: roundState(round, now, Boolean(published)) }))
+}
+
+/** One round for its public pages, or null. */
+export function getRoundForReader(db: Db, roundId: number, language: string, now = new Date()) {
+  const row = readerRounds(db, language).where(eq(rounds.id, roundId)).get()
+  if (!row) return null
+  const { published, ...round } = row
+  return { ...round, state: roundState(round, now, Boolean(published)) }
+}
+
+/**
+ * A round's title and guiding questions in their source language, with every translation of each,
+ * for the moderators' translation form.
+ */
+export function getRoundForTranslation(db: Db, roundId: number) {
+  const round = db
+    .select({
+      id: rounds.id,
+      title: rounds.title,
+      sourceLanguage: rounds.sourceLanguage,
+      versionId: rounds.versionId,
+      opensAt: rounds.opensAt,
+      closesAt: rounds.closesAt,
+      timeZone: rounds.timeZone,
+    })
+    .from(rounds)
+    .where(eq(rounds.id, roundId))
+    .get()
+  if (!round) return null
+  const titleTranslations = Object.fromEntries(
+    db
+      .select({ language: roundTranslations.language, title: roundTranslations.title })
+      .from(roundTranslations)
+      .where(eq(roundTranslations.roundId, roundId))
+      .all()
+      .map((row) => [row.language, row.title]),
+  ) as Record<string, string>
+  const questionRows = db
+    .select({ id: guidingQuestions.id, text: guidingQuestions.text })
+    .from(guidingQuestions)
+    .where(eq(guidingQuestions.roundId, roundId))
+    .orderBy(asc(guidingQuestions.position))
+    .all()
+  const translationRows = questionRows.length
+    ? db
+        .select({
+          questionId: guidingQuestionTranslations.questionId,
+          language: guidingQuestionTranslations.language,
+          text: guidingQuestionTranslations.text,
+        })
+        .from(guidingQuestionTranslations)
+        .where(
+          inArray(
+            guidingQuestionTranslations.questionId,
+            questionRows.map((question) => question.id),
+          ),
+        )
+        .all()
+    : []
+  const questions = questionRows.map((question) => ({
+    ...question,
+    translations: Object.fromEntries(
+      translationRows.filter((row) => row.questionId === question.id).map((row) => [row.language, row.text]),
+    ) as Record<string, string>,
+  }))
+  return { ...round, titleTranslations, questions }
+}
+
+export type RoundTranslationError = 'roundUnknown' | 'sourceLanguage' | 'questionUnknown'
+
+/**
+ * Saves the translation of a round's title and guiding questions into one language, in one
+ * transaction. An empty text removes that translation (readers then see the source, flagged).
+ * Question ids must belong to the round; a tampered one changes nothing.
+ */
+export function saveRoundTranslation(
+  db: Db,
+  input: { roundId: number; language: string; title?: string | null; questions: { id: number; text?: string | null }[] },
+): { ok: true } | { ok: false; error: RoundTranslationError } {
+  return db.transaction((tx) => {
+    const round = tx.select({ sourceLanguage: rounds.sourceLanguage }).from(rounds).where(eq(rounds.id, input.roundId)).get()
+    if (!round) return { ok: false as const, error: 'roundUnknown' as const }
+    if (round.sourceLanguage === input.language) return { ok: false as const, error: 'sourceLanguage' as const }
+    const own = new Set(
+      tx
+        .select({ id: guidingQuestions.id })
+        .from(guidingQuestions)
+        .where(eq(guidingQuestions.roundId, input.roundId))
+        .all()
+        .map((row) => row.id),
+    )
+    if (input.questions.some((question) => !own.has(question.id))) return { ok: false as const, error: 'questionUnknown' as const }
+    const title = input.title?.trim()
+    if (title) setRoundTitleTranslation(tx as unknown as Db, input.roundId, input.language, title)
+    else
+      tx.delete(roundTranslations)
+        .where(and(eq(roundTranslations.roundId, input.roundId), eq(roundTranslations.language, input.language)))
+        .run()
+    for (const question of input.questions) {
+      const text = question.text?.trim()
+      if (text) setGuidingQuestionTranslation(tx as unknown as Db, question.id, input.language, text)
+      else
+        tx.delete(guidingQuestionTranslations)
+          .where(and(eq(guidingQuestionTranslations.questionId, question.id), eq(guidingQuestionTranslations.language, input.language)))
+          .run()
+    }
+    return { ok: true as const }
+  })
+}
+
+/**
+ * Every round's title as a reader of `language` sees it, with the language it is actually in: the
+ * translation where there is one, else the source title (so a page can mark it with `lang`).
+ */
+export function listRoundTitles(db: Db, language: string) {
+  return db
+    .select({
+      id: rounds.id,
+      sourceTitle: rounds.title,
+      sourceLanguage: rounds.sourceLanguage,
+      translatedTitle: roundTranslations.title,
+    })
+    .from(rounds)
+    .leftJoin(roundTranslations, and(eq(roundTranslations.roundId, rounds.id), eq(roundTranslations.language, language)))
+    .all()
+    .map((row) =>
+      row.translatedTitle !== null && row.sourceLanguage !== language
+        ? { id: row.id, title: row.translatedTitle, language }
+        : { id: row.id, title: row.sourceTitle, language: row.sourceLanguage },
+    )
+}
