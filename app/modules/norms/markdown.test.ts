@@ -130,10 +130,7 @@ describe('parseDraftMarkdown: malformed drafts name the line', () => {
     expect(errors[0]!.line).toBe(5)
   })
 
-  // Known gap in markdown.ts: CLAUSE_START wants whitespace after the number, so a number alone
-  // ("2.a)") is read as "not a clause" (or, before the first clause, as preamble) rather than as an
-  // empty clause. Fix: end CLAUSE_START with (?:\s+|$). Then turn this `it.fails` into `it`.
-  it.fails('names an empty clause as such, with its label', () => {
+  it('names an empty clause as such, with its label', () => {
     const errors = errorsOf(lines('# T', '', '1. A clause.', '', '2.a) ', '', '3. Third.'))
     expect(errors).toEqual([{ line: 5, key: 'markdown.emptyClause', values: { label: '2.a' } }])
   })
@@ -145,15 +142,10 @@ describe('parseDraftMarkdown: malformed drafts name the line', () => {
 
   it('refuses a table after the clauses on the line it starts', () => {
     const errors = errorsOf(lines('# T', '', '1. A clause.', '', '', '| a | b |', '|---|---|', '| 1 | 2 |'))
-    // Without the GFM extension mdast reads the table as a paragraph that is not a clause: line 6.
-    expect(errors).toHaveLength(1)
-    expect(errors[0]!.line).toBe(6)
+    expect(errors).toEqual([{ line: 6, key: 'markdown.unsupported' }])
   })
 
-  // Known gap in markdown.ts: without GFM tables, a table before the first clause is taken into the
-  // preamble as text. Fix: parse with micromark-extension-gfm-table / mdast-util-gfm-table (its
-  // 'table' node is already refused), then turn this `it.fails` into `it`.
-  it.fails('refuses a table in the preamble as unsupported', () => {
+  it('refuses a table in the preamble as unsupported', () => {
     const errors = errorsOf(lines('# T', '', '| a | b |', '|---|---|', '| 1 | 2 |', '', '1. A clause.'))
     expect(errors).toEqual([{ line: 3, key: 'markdown.unsupported' }])
   })

@@ -1,12 +1,14 @@
 import type { Nodes, RootContent } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table'
+import { gfmTable } from 'micromark-extension-gfm-table'
 
 export type DraftClause = { label: string; heading: string | null; text: string }
 export type Draft = { title: string; preamble: string; clauses: DraftClause[] }
 export type DraftError = { line: number; key: string; values?: Record<string, string | number> }
 
 /** "1.", "12.", "2.a.", "2.a)", "3)" at the start of a paragraph; the label drops the final mark. */
-const CLAUSE_START = /^(\d{1,3}(?:\.[a-z]{1,2}|\.\d{1,3})*)[.)]\s+/
+const CLAUSE_START = /^(\d{1,3}(?:\.[a-z]{1,2}|\.\d{1,3})*)[.)](?:\s+|$)/
 
 export const MAX_CLAUSES = 500
 export const MAX_CLAUSE_LENGTH = 20_000
@@ -20,7 +22,8 @@ export const MAX_CLAUSE_LENGTH = 20_000
  */
 export function parseDraftMarkdown(source: string): { ok: true; draft: Draft } | { ok: false; errors: DraftError[] } {
   const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
-  const tree = fromMarkdown(text)
+  // Tables are recognised (GFM) only so that they can be refused with their line.
+  const tree = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] })
   const errors: DraftError[] = []
   let title: string | null = null
   const preamble: string[] = []
