@@ -1,6 +1,6 @@
 import { DrizzleSQLiteAdapter } from '@lucia-auth/adapter-drizzle'
 import { Lucia, TimeSpan, type Session, type User } from 'lucia'
-import { sessions, users, type Role } from '#db/schema/index'
+import { sessions, users, type Role, type StakeholderCategory } from '#db/schema/index'
 import { db, type Db } from './db.server'
 
 export function createLucia(database: Db) {
@@ -14,15 +14,16 @@ export function createLucia(database: Db) {
         secure: process.env.NODE_ENV === 'production' && process.env.INSECURE_COOKIES !== '1',
       },
     },
+    // The drizzle adapter hands over the user row with drizzle's (camel-case) field names.
     getUserAttributes: (row) => ({
       email: row.email,
-      displayName: row.display_name,
+      displayName: row.displayName,
       role: row.role,
       language: row.language,
       category: row.category,
-      countryCode: row.country_code,
-      organizationId: row.organization_id,
-      regionalOrganizationKey: row.regional_organization_key,
+      countryCode: row.countryCode,
+      organizationId: row.organizationId,
+      regionalOrganizationKey: row.regionalOrganizationKey,
     }),
   })
 }
@@ -34,13 +35,13 @@ declare module 'lucia' {
     Lucia: ReturnType<typeof createLucia>
     DatabaseUserAttributes: {
       email: string
-      display_name: string
+      displayName: string
       role: Role
       language: string
-      category: string
-      country_code: string
-      organization_id: number | null
-      regional_organization_key: string | null
+      category: StakeholderCategory
+      countryCode: string
+      organizationId: number | null
+      regionalOrganizationKey: string | null
     }
   }
 }

@@ -308,6 +308,7 @@ export function listMyComments(db: Db, userId: string) {
       clauseLabel: clauses.label,
       position: comments.position,
       text: comments.text,
+      language: comments.declaredLanguage,
       status: comments.status,
       receipt: comments.receipt,
       moderation: comments.moderation,
