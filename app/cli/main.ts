@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander'
+import { registerConcernCommands } from './concerns'
 import { registerDemoCommands } from './demo'
+import { registerNormCommands } from './norm'
+import { registerRoundCommands } from './round'
 import { registerUserCommands } from './user'
 
 export class CliError extends Error {}
@@ -12,6 +15,9 @@ export async function main(argv: string[]) {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
   registerUserCommands(program)
   registerDemoCommands(program)
+  registerNormCommands(program)
+  registerRoundCommands(program)
+  registerConcernCommands(program)
   try {
     await program.parseAsync(argv)
     return 0

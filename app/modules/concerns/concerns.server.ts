@@ -246,3 +246,78 @@ export function suggestedKeys(db: Db, roundId: number, commentIds: number[]) {
   for (const row of rows) result.get(row.commentId)?.push(row.key)
   return result
 }
+
+const RESUGGEST_BATCH = 500
+
+/**
+ * After the taxonomy changed (a concern added, merged or split, keywords edited): the suggestions of
+ * the round's submitted comments on which no moderator has decided yet are computed again with the
+ * current model and stored in place of the old ones. Comments a moderator decided keep the
+ * suggestions they had, which the method figures compare with the decision. Runs in batches of
+ * comments (a few queries per batch, none per comment); call it inside the act's transaction, after
+ * forgetConcernIds and refreshModel. Returns how many comments were suggested again.
+ */
+export function resuggestUndecided(db: Db, roundId: number, now = new Date()) {
+  const model = loadModel(db, roundId)
+  const ids = concernIds(db, roundId)
+  let done = 0
+  for (let after = 0; ; ) {
+    const batch = db
+      .select({ id: comments.id, text: comments.text, language: comments.declaredLanguage })
+      .from(comments)
+      .where(
+        and(
+          eq(comments.roundId, roundId),
+          eq(comments.status, 'submitted'),
+          sql`${comments.id} > ${after}`,
+          sql`not exists (select 1 from ${commentConcerns} m where m.comment_id = ${comments.id} and m.source = 'moderator')`,
+        ),
+      )
+      .orderBy(asc(comments.id))
+      .limit(RESUGGEST_BATCH)
+      .all()
+    if (!batch.length) break
+    after = batch[batch.length - 1]!.id
+    const rows = batch.flatMap((comment) =>
+      suggestFor(comment.text, comment.language, model).suggested.flatMap((suggestion) => {
+        const concernId = ids.get(suggestion.key)
+        return concernId
+          ? [{ commentId: comment.id, concernId, source: 'suggested' as const, score: suggestion.score, createdAt: now }]
+          : []
+      }),
+    )
+    db.delete(commentConcerns)
+      .where(
+        and(
+          inArray(
+            commentConcerns.commentId,
+            batch.map((comment) => comment.id),
+          ),
+          eq(commentConcerns.source, 'suggested'),
+        ),
+      )
+      .run()
+    // Five values a row: well under SQLite's limit of bound parameters per statement.
+    for (let start = 0; start < rows.length; start += 1000) db.insert(commentConcerns).values(rows.slice(start, start + 1000)).run()
+    done += batch.length
+  }
+  return done
+}
+
+/**
+ * Learns comments whose concerns were confirmed elsewhere (the `concerns` column of an imported
+ * file: labels a moderator gave), in the caller's transaction, and saves the model once.
+ * `tokens` are the comment's features as suggestFor returns them.
+ */
+export function learnConfirmed(
+  db: Db,
+  roundId: number,
+  examples: readonly { tokens: readonly string[]; keys: readonly string[] }[],
+  now = new Date(),
+) {
+  if (!examples.length) return
+  withModel(db, roundId, (model) => {
+    for (const example of examples) learn(model, example.tokens, example.keys)
+    saveModel(db, roundId, model, now)
+  })
+}
