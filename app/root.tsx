@@ -61,6 +61,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const root = useRootData()
   const nonce = useNonce()
   const language = root?.language ?? FALLBACK_LANGUAGE
+  // In the layout, so error pages switch language too.
+  useChangeLanguage(language)
   return (
     <html lang={language} dir={textDirection(language)}>
       <head>
@@ -188,7 +190,6 @@ function Shell({ children }: { children: ReactNode }) {
 
 export default function App() {
   const root = useRootData()
-  useChangeLanguage(root?.language ?? FALLBACK_LANGUAGE)
   return (
     <Shell>
       {root?.flash ? <FlashMessage flash={root.flash} /> : null}

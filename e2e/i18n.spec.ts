@@ -119,14 +119,8 @@ test('a signed-in user’s choice of language is saved to the profile', async ({
   await expect(page.getByLabel(en('accounts:fields.language'))).toHaveValue('ar')
 })
 
-test.describe('known app bugs (JavaScript on)', () => {
+test.describe('language switch with JavaScript on', () => {
   test('the profile form shows the new language right after the switch', async ({ page, createUser, login }) => {
-    test.fail(
-      true,
-      'Known app bug: app/routes/account.tsx gives useForm its defaultValue once; after the language switch the ' +
-        'loader returns language "ar" but the select still shows "en", and "Save profile" would put "en" back. ' +
-        'Delete this test.fail once fixed.',
-    )
     await login(await createUser({ language: 'en' }))
     await page.goto('/account')
     await waitForHydration(page)
@@ -136,12 +130,6 @@ test.describe('known app bugs (JavaScript on)', () => {
   })
 
   test('the language switcher on an error page translates the page', async ({ page, createUser, login }) => {
-    test.fail(
-      true,
-      'Known app bug: app/root.tsx calls useChangeLanguage only in App, not in ErrorBoundary, so on an error page ' +
-        'the switch sets <html lang="ar" dir="rtl"> but the text stays English until a full reload. ' +
-        'Delete this test.fail once fixed.',
-    )
     await login(await createUser())
     expect((await page.goto('/admin/users'))?.status()).toBe(403)
     await waitForHydration(page)

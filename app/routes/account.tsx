@@ -65,22 +65,8 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Account() {
   const { t } = useTranslation('accounts')
-  const { profile, countries } = useLoaderData<typeof loader>()
+  const { profile } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
-  const [profileForm, profileFields] = useForm({
-    id: 'profile',
-    lastResult: actionData?.intent === 'profile' ? actionData.result : undefined,
-    constraint: getZodConstraint(profileSchema),
-    shouldValidate: 'onBlur',
-    defaultValue: {
-      displayName: profile.displayName,
-      organization: profile.organization ?? '',
-      category: profile.category,
-      country: profile.country,
-      language: profile.language,
-    },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: profileSchema }),
-  })
   const [passwordForm, passwordFields] = useForm({
     id: 'password',
     lastResult: actionData?.intent === 'password' ? actionData.result : undefined,
@@ -113,43 +99,7 @@ export default function Account() {
         ) : null}
       </dl>
 
-      <section aria-labelledby="profile-title" className="card">
-        <h2 id="profile-title">{t('account.profile')}</h2>
-        <Form method="post" {...getFormProps(profileForm)} className="form">
-          <FormErrors errors={profileForm.errors} ns="accounts" />
-          <TextField meta={profileFields.displayName} label={t('fields.displayName')} ns="accounts" autoComplete="name" />
-          <TextField
-            meta={profileFields.organization}
-            label={t('fields.organization')}
-            hint={t('fields.organizationHint')}
-            ns="accounts"
-            autoComplete="organization"
-          />
-          <SelectField
-            meta={profileFields.category}
-            label={t('fields.category')}
-            ns="accounts"
-            options={STAKEHOLDER_CATEGORIES.map((key) => ({ value: key, label: t(`common:categories.${key}`) }))}
-          />
-          <SelectField
-            meta={profileFields.country}
-            label={t('fields.country')}
-            ns="accounts"
-            options={countries.map((country) => ({ value: country.code, label: country.name }))}
-          />
-          <SelectField
-            meta={profileFields.language}
-            label={t('fields.language')}
-            ns="accounts"
-            options={SUPPORTED_LANGUAGES.map((code) => ({ value: code, label: LANGUAGE_NAMES[code], lang: code }))}
-          />
-          <div className="actions">
-            <button type="submit" name="intent" value="profile" className="button">
-              {t('account.saveProfile')}
-            </button>
-          </div>
-        </Form>
-      </section>
+      <ProfileForm key={profile.language} />
 
       <section aria-labelledby="password-title" className="card">
         <h2 id="password-title">{t('account.changePassword')}</h2>
@@ -185,5 +135,65 @@ export default function Account() {
         </Form>
       </section>
     </div>
+  )
+}
+
+/** Keyed by the saved language, so a language switch elsewhere shows in the select at once. */
+function ProfileForm() {
+  const { t } = useTranslation('accounts')
+  const { profile, countries } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [profileForm, profileFields] = useForm({
+    id: 'profile',
+    lastResult: actionData?.intent === 'profile' ? actionData.result : undefined,
+    constraint: getZodConstraint(profileSchema),
+    shouldValidate: 'onBlur',
+    defaultValue: {
+      displayName: profile.displayName,
+      organization: profile.organization ?? '',
+      category: profile.category,
+      country: profile.country,
+      language: profile.language,
+    },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: profileSchema }),
+  })
+  return (
+    <section aria-labelledby="profile-title" className="card">
+      <h2 id="profile-title">{t('account.profile')}</h2>
+      <Form method="post" {...getFormProps(profileForm)} className="form">
+        <FormErrors errors={profileForm.errors} ns="accounts" />
+        <TextField meta={profileFields.displayName} label={t('fields.displayName')} ns="accounts" autoComplete="name" />
+        <TextField
+          meta={profileFields.organization}
+          label={t('fields.organization')}
+          hint={t('fields.organizationHint')}
+          ns="accounts"
+          autoComplete="organization"
+        />
+        <SelectField
+          meta={profileFields.category}
+          label={t('fields.category')}
+          ns="accounts"
+          options={STAKEHOLDER_CATEGORIES.map((key) => ({ value: key, label: t(`common:categories.${key}`) }))}
+        />
+        <SelectField
+          meta={profileFields.country}
+          label={t('fields.country')}
+          ns="accounts"
+          options={countries.map((country) => ({ value: country.code, label: country.name }))}
+        />
+        <SelectField
+          meta={profileFields.language}
+          label={t('fields.language')}
+          ns="accounts"
+          options={SUPPORTED_LANGUAGES.map((code) => ({ value: code, label: LANGUAGE_NAMES[code], lang: code }))}
+        />
+        <div className="actions">
+          <button type="submit" name="intent" value="profile" className="button">
+            {t('account.saveProfile')}
+          </button>
+        </div>
+      </Form>
+    </section>
   )
 }

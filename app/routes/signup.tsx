@@ -53,7 +53,8 @@ export default function Signup() {
     id: 'signup',
     lastResult,
     constraint: getZodConstraint(signupSchema),
-    shouldValidate: 'onBlur',
+    // Validating on blur would insert errors above the button between mouse-down and mouse-up.
+    shouldValidate: 'onSubmit',
     shouldRevalidate: 'onInput',
     defaultValue: { language },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: signupSchema }),
