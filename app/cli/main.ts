@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander'
+import { registerAuditCommands } from './audit'
 import { registerConcernCommands } from './concerns'
 import { registerDemoCommands } from './demo'
 import { registerNormCommands } from './norm'
@@ -17,6 +18,7 @@ export async function main(argv: string[]) {
   registerDemoCommands(program)
   registerNormCommands(program)
   registerRoundCommands(program)
+  registerAuditCommands(program)
   registerConcernCommands(program)
   try {
     await program.parseAsync(argv)

@@ -1,0 +1,417 @@
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { auditLog, clauses, commentConcerns, comments, concerns, duplicateGroups, rounds, users } from '#db/schema/index'
+import type { StakeholderCategory } from '#db/schema/index'
+import { characterCount } from '~/modules/comments/comments.schema'
+import { commentHistory } from '~/modules/comments/comments.server'
+import type { Db } from '~/utils/db.server'
+import { appendAudit } from './audit.server'
+import { HIDE_REASONS, NOTE_MAX, RESTORE_REASONS, type HideReason, type QueueState, type RestoreReason } from './queue.schema'
+
+/**
+ * The moderators' work on the comments of a round: the queue, one comment under review, hiding and
+ * restoring (each a command in one transaction with its audit entry), the audit log as moderators
+ * read it, and the public figures of what was hidden.
+ */
+
+export type QueueFilters = {
+  clause?: number | 'whole'
+  category?: StakeholderCategory
+  region?: string
+  language?: string
+  /** A concern key of the round, from any source (author, suggestion, moderator). */
+  concern?: string
+  state?: QueueState
+}
+
+/** A keyset position in the queue's order (see QUEUE_ORDER). */
+export type QueueCursor = { rank: 0 | 1; at: number; id: number }
+
+export const QUEUE_PAGE_SIZE = 25
+export const AUDIT_PAGE_SIZE = 50
+const EXCERPT_LENGTH = 160
+
+/** 0 while a visible comment waits for a moderator's decision, 1 once decided or hidden. */
+const needsReview = sql<0 | 1>`(case when ${comments.moderation} = 'visible' and ${comments.reviewState} = 'unreviewed' then 0 else 1 end)`
+/** When the comment was submitted (imports without a date count from their creation). */
+const submittedAt = sql<number>`coalesce(${comments.submittedAt}, ${comments.createdAt})`
+const hasSuggestion = sql`exists (select 1 from ${commentConcerns} where ${commentConcerns.commentId} = ${comments.id} and ${commentConcerns.source} = 'suggested')`
+const rowState = sql<QueueState>`(case
+  when ${comments.moderation} = 'hidden' then 'hidden'
+  when ${comments.reviewState} = 'reviewed' then 'confirmed'
+  when ${hasSuggestion} then 'suggested'
+  else 'unreviewed' end)`
+
+/** Unreviewed before reviewed, then newest first; the id breaks ties. */
+const QUEUE_ORDER = [asc(needsReview), desc(submittedAt), desc(comments.id)]
+const REVERSE_ORDER = [desc(needsReview), asc(submittedAt), asc(comments.id)]
+/** The order as one ascending row value, for keyset comparisons. */
+const orderKey = sql`(${needsReview}, -${submittedAt}, -${comments.id})`
+const keyOf = (cursor: QueueCursor) => sql`(${cursor.rank}, ${-cursor.at}, ${-cursor.id})`
+
+function queueWhere(roundId: number, filters: QueueFilters): SQL[] {
+  const where: SQL[] = [eq(comments.roundId, roundId), eq(comments.status, 'submitted')]
+  if (filters.clause === 'whole') where.push(sql`${comments.clauseId} is null`)
+  else if (filters.clause !== undefined) where.push(eq(comments.clauseId, filters.clause))
+  if (filters.category) where.push(eq(comments.category, filters.category))
+  if (filters.region) where.push(eq(comments.regionCode, filters.region))
+  if (filters.language) where.push(eq(comments.declaredLanguage, filters.language))
+  if (filters.concern) {
+    where.push(sql`exists (
+      select 1 from ${commentConcerns} inner join ${concerns} on ${concerns.id} = ${commentConcerns.concernId}
+      where ${commentConcerns.commentId} = ${comments.id} and ${concerns.roundId} = ${roundId} and ${concerns.key} = ${filters.concern})`)
+  }
+  switch (filters.state) {
+    case 'unreviewed':
+      where.push(eq(comments.moderation, 'visible'), eq(comments.reviewState, 'unreviewed'))
+      break
+    case 'suggested':
+      where.push(eq(comments.moderation, 'visible'), eq(comments.reviewState, 'unreviewed'), hasSuggestion)
+      break
+    case 'confirmed':
+      where.push(eq(comments.moderation, 'visible'), eq(comments.reviewState, 'reviewed'))
+      break
+    case 'hidden':
+      where.push(eq(comments.moderation, 'hidden'))
+      break
+  }
+  return where
+}
+
+export type ConcernTag = { key: string; labels: Partial<Record<string, string>>; score: number | null }
+export type CommentConcerns = { author: ConcernTag[]; suggested: ConcernTag[]; moderator: ConcernTag[] }
+
+/** The concerns of the given comments by source, suggestions best first: one query for all. */
+function concernsOf(db: Db, commentIds: number[]) {
+  const result = new Map<number, CommentConcerns>(commentIds.map((id) => [id, { author: [], suggested: [], moderator: [] }]))
+  if (!commentIds.length) return result
+  const rows = db
+    .select({
+      commentId: commentConcerns.commentId,
+      source: commentConcerns.source,
+      score: commentConcerns.score,
+      key: concerns.key,
+      labels: concerns.labels,
+    })
+    .from(commentConcerns)
+    .innerJoin(concerns, eq(concerns.id, commentConcerns.concernId))
+    .where(inArray(commentConcerns.commentId, commentIds))
+    .orderBy(desc(sql`coalesce(${commentConcerns.score}, 0)`), asc(concerns.sortOrder), asc(concerns.id))
+    .all()
+  for (const row of rows) result.get(row.commentId)?.[row.source].push({ key: row.key, labels: row.labels, score: row.score })
+  return result
+}
+
+/** The start of a text, cut at a word boundary where one is near, never inside a character. */
+export function excerpt(text: string, length = EXCERPT_LENGTH) {
+  const characters = Array.from(text.replace(/\s+/g, ' ').trim())
+  if (characters.length <= length) return characters.join('')
+  const cut = characters.slice(0, length).join('')
+  const space = cut.lastIndexOf(' ')
+  return `${(space > length * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`
+}
+
+/**
+ * One page of a round's submitted comments for moderators, in the queue's order: comments waiting
+ * for a decision first, then newest first. Keyset pagination: `cursor` is the last row of the page
+ * before, so no page repeats or skips a row while others are being reviewed.
+ */
+export function listQueue(db: Db, roundId: number, filters: QueueFilters, cursor?: QueueCursor | null, limit = QUEUE_PAGE_SIZE) {
+  const where = queueWhere(roundId, filters)
+  const total = db
+    .select({ count: sql<number>`count(*)` })
+    .from(comments)
+    .where(and(...where))
+    .get()!.count
+  if (cursor) where.push(sql`${orderKey} > ${keyOf(cursor)}`)
+  const rows = db
+    .select({
+      id: comments.id,
+      rank: needsReview,
+      at: submittedAt,
+      clauseLabel: clauses.label,
+      position: comments.position,
+      category: comments.category,
+      countryCode: comments.countryCode,
+      regionCode: comments.regionCode,
+      language: comments.declaredLanguage,
+      text: comments.text,
+      state: rowState,
+      hiddenReason: comments.hiddenReason,
+      groupId: duplicateGroups.id,
+      groupSize: duplicateGroups.size,
+      groupCampaign: duplicateGroups.isCampaign,
+    })
+    .from(comments)
+    .leftJoin(clauses, eq(clauses.id, comments.clauseId))
+    .leftJoin(duplicateGroups, eq(duplicateGroups.id, comments.duplicateGroupId))
+    .where(and(...where))
+    .orderBy(...QUEUE_ORDER)
+    .limit(limit + 1)
+    .all()
+  const page = rows.slice(0, limit)
+  const tags = concernsOf(
+    db,
+    page.map((row) => row.id),
+  )
+  const last = page[page.length - 1]
+  return {
+    total,
+    items: page.map(({ rank: _rank, at, text, groupId, groupSize, groupCampaign, ...row }) => ({
+      ...row,
+      submittedAt: new Date(at),
+      excerpt: excerpt(text),
+      group: groupId === null ? null : { id: groupId, size: groupSize ?? 0, campaign: Boolean(groupCampaign) },
+      concerns: tags.get(row.id)!,
+    })),
+    nextCursor: rows.length > limit && last ? ({ rank: last.rank, at: last.at, id: last.id } satisfies QueueCursor) : null,
+  }
+}
+
+/** One submitted comment of the round in full, for the review view; null if it is not one. */
+export function getReviewItem(db: Db, roundId: number, commentId: number) {
+  const row = db
+    .select({
+      id: comments.id,
+      clauseId: comments.clauseId,
+      clauseLabel: clauses.label,
+      position: comments.position,
+      text: comments.text,
+      proposedText: comments.proposedText,
+      language: comments.declaredLanguage,
+      detectedLanguage: comments.detectedLanguage,
+      consent: comments.consent,
+      imported: comments.imported,
+      externalId: comments.externalId,
+      category: comments.category,
+      organizationName: comments.organizationName,
+      authorName: comments.authorName,
+      countryCode: comments.countryCode,
+      regionCode: comments.regionCode,
+      subregionCode: comments.subregionCode,
+      moderation: comments.moderation,
+      hiddenReason: comments.hiddenReason,
+      hiddenNote: comments.hiddenNote,
+      reviewState: comments.reviewState,
+      state: rowState,
+      submittedAt,
+      groupId: duplicateGroups.id,
+      groupKind: duplicateGroups.kind,
+      groupSize: duplicateGroups.size,
+      groupConfirmed: duplicateGroups.confirmed,
+      groupCampaign: duplicateGroups.isCampaign,
+      groupRepresentative: duplicateGroups.representativeCommentId,
+    })
+    .from(comments)
+    .leftJoin(clauses, eq(clauses.id, comments.clauseId))
+    .leftJoin(duplicateGroups, eq(duplicateGroups.id, comments.duplicateGroupId))
+    .where(and(eq(comments.id, commentId), eq(comments.roundId, roundId), eq(comments.status, 'submitted')))
+    .get()
+  if (!row) return null
+  const { groupId, groupKind, groupSize, groupConfirmed, groupCampaign, groupRepresentative, submittedAt: at, ...comment } = row
+  return {
+    ...comment,
+    submittedAt: new Date(at),
+    group:
+      groupId === null
+        ? null
+        : {
+            id: groupId,
+            kind: groupKind!,
+            size: groupSize ?? 0,
+            confirmed: Boolean(groupConfirmed),
+            campaign: Boolean(groupCampaign),
+            representativeId: groupRepresentative,
+          },
+    concerns: concernsOf(db, [row.id]).get(row.id)!,
+    history: commentHistory(db, row.id),
+  }
+}
+
+export type ReviewItem = NonNullable<ReturnType<typeof getReviewItem>>
+
+/**
+ * The comments before and after one comment in the queue's order under the same filters, whether
+ * or not the comment itself still matches them (after it was hidden or confirmed, say).
+ */
+export function neighbours(db: Db, roundId: number, commentId: number, filters: QueueFilters) {
+  const current = db
+    .select({ rank: needsReview, at: submittedAt })
+    .from(comments)
+    .where(and(eq(comments.id, commentId), eq(comments.roundId, roundId), eq(comments.status, 'submitted')))
+    .get()
+  if (!current) return { previous: null, next: null }
+  const position = keyOf({ rank: current.rank, at: current.at, id: commentId })
+  const next = db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(...queueWhere(roundId, filters), sql`${orderKey} > ${position}`))
+    .orderBy(...QUEUE_ORDER)
+    .limit(1)
+    .get()
+  const previous = db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(...queueWhere(roundId, filters), sql`${orderKey} < ${position}`))
+    .orderBy(...REVERSE_ORDER)
+    .limit(1)
+    .get()
+  return { previous: previous?.id ?? null, next: next?.id ?? null }
+}
+
+export type ModerationError = 'commentUnknown' | 'reasonInvalid' | 'noteTooLong' | 'alreadyHidden' | 'notHidden'
+export type ModerationResult = { ok: true } | { ok: false; error: ModerationError }
+
+type ModerationAct = {
+  roundId: number
+  commentId: number
+  reason: string
+  note?: string | null
+  actorId: string
+  now?: Date
+}
+
+function cleanNote(note: string | null | undefined) {
+  const trimmed = note?.trim()
+  return trimmed ? trimmed : null
+}
+
+/**
+ * Hides a submitted comment of the round from public pages, with a reason the author is shown and
+ * an optional note, and records it in the audit log in the same transaction. The comment stays in
+ * its duplicate group (the summary leaves hidden comments out).
+ */
+export function hideComment(db: Db, args: ModerationAct): ModerationResult {
+  if (!(HIDE_REASONS as readonly string[]).includes(args.reason)) return { ok: false, error: 'reasonInvalid' }
+  const note = cleanNote(args.note)
+  if (note && characterCount(note) > NOTE_MAX) return { ok: false, error: 'noteTooLong' }
+  const reason = args.reason as HideReason
+  return db.transaction((tx): ModerationResult => {
+    const t = tx as unknown as Db
+    const scope = and(eq(comments.id, args.commentId), eq(comments.roundId, args.roundId), eq(comments.status, 'submitted'))
+    const row = t
+      .select({ moderation: comments.moderation, hiddenReason: comments.hiddenReason, hiddenNote: comments.hiddenNote })
+      .from(comments)
+      .where(scope)
+      .get()
+    if (!row) return { ok: false, error: 'commentUnknown' }
+    if (row.moderation === 'hidden') return { ok: false, error: 'alreadyHidden' }
+    t.update(comments).set({ moderation: 'hidden', hiddenReason: reason, hiddenNote: note }).where(scope).run()
+    appendAudit(
+      t,
+      {
+        roundId: args.roundId,
+        actorId: args.actorId,
+        action: 'comment.hide',
+        subjectType: 'comment',
+        subjectId: args.commentId,
+        reason,
+        before: row,
+        after: { moderation: 'hidden', hiddenReason: reason, hiddenNote: note },
+      },
+      args.now,
+    )
+    return { ok: true }
+  })
+}
+
+/** Makes a hidden comment of the round visible again, with a reason and an optional note, audited. */
+export function restoreComment(db: Db, args: ModerationAct): ModerationResult {
+  if (!(RESTORE_REASONS as readonly string[]).includes(args.reason)) return { ok: false, error: 'reasonInvalid' }
+  const note = cleanNote(args.note)
+  if (note && characterCount(note) > NOTE_MAX) return { ok: false, error: 'noteTooLong' }
+  const reason = args.reason as RestoreReason
+  return db.transaction((tx): ModerationResult => {
+    const t = tx as unknown as Db
+    const scope = and(eq(comments.id, args.commentId), eq(comments.roundId, args.roundId), eq(comments.status, 'submitted'))
+    const row = t
+      .select({ moderation: comments.moderation, hiddenReason: comments.hiddenReason, hiddenNote: comments.hiddenNote })
+      .from(comments)
+      .where(scope)
+      .get()
+    if (!row) return { ok: false, error: 'commentUnknown' }
+    if (row.moderation !== 'hidden') return { ok: false, error: 'notHidden' }
+    t.update(comments).set({ moderation: 'visible', hiddenReason: null, hiddenNote: null }).where(scope).run()
+    appendAudit(
+      t,
+      {
+        roundId: args.roundId,
+        actorId: args.actorId,
+        action: 'comment.restore',
+        subjectType: 'comment',
+        subjectId: args.commentId,
+        reason,
+        before: row,
+        after: { moderation: 'visible', hiddenReason: null, hiddenNote: null, note },
+      },
+      args.now,
+    )
+    return { ok: true }
+  })
+}
+
+/** Hidden comments of a round by reason (every reason, zeros included), for the public round page. */
+export function publicModerationFigures(db: Db, roundId: number) {
+  const rows = db
+    .select({ reason: comments.hiddenReason, count: sql<number>`count(*)` })
+    .from(comments)
+    .where(and(eq(comments.roundId, roundId), eq(comments.status, 'submitted'), eq(comments.moderation, 'hidden')))
+    .groupBy(comments.hiddenReason)
+    .all()
+  const counts = new Map(rows.map((row) => [row.reason, row.count]))
+  return {
+    total: rows.reduce((sum, row) => sum + row.count, 0),
+    byReason: HIDE_REASONS.map((reason) => ({ reason, count: counts.get(reason) ?? 0 })),
+  }
+}
+
+export type ModerationFigures = ReturnType<typeof publicModerationFigures>
+
+/** The clauses of the round's draft version, in order, for the clause filter. */
+export function listRoundClauses(db: Db, roundId: number) {
+  return db
+    .select({ id: clauses.id, label: clauses.label })
+    .from(clauses)
+    .innerJoin(rounds, eq(rounds.versionId, clauses.versionId))
+    .where(eq(rounds.id, roundId))
+    .orderBy(asc(clauses.position))
+    .all()
+}
+
+/** The languages the round's submitted comments are written in, for the language filter. */
+export function listQueueLanguages(db: Db, roundId: number) {
+  return db
+    .selectDistinct({ language: comments.declaredLanguage })
+    .from(comments)
+    .where(and(eq(comments.roundId, roundId), eq(comments.status, 'submitted'), sql`${comments.declaredLanguage} is not null`))
+    .orderBy(asc(comments.declaredLanguage))
+    .all()
+    .map((row) => row.language!)
+}
+
+/**
+ * The round's audit entries, newest first, with the actor's display name. Keyset pagination on the
+ * id: `before` is the last id of the page before.
+ */
+export function listAuditEntries(db: Db, roundId: number, before?: number | null, limit = AUDIT_PAGE_SIZE) {
+  const rows = db
+    .select({
+      id: auditLog.id,
+      actorId: auditLog.actorId,
+      actorName: users.displayName,
+      action: auditLog.action,
+      subjectType: auditLog.subjectType,
+      subjectId: auditLog.subjectId,
+      reason: auditLog.reason,
+      before: auditLog.before,
+      after: auditLog.after,
+      createdAt: auditLog.createdAt,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(before ? and(eq(auditLog.roundId, roundId), lt(auditLog.id, before)) : eq(auditLog.roundId, roundId))
+    .orderBy(desc(auditLog.id))
+    .limit(limit + 1)
+    .all()
+  const entries = rows.slice(0, limit)
+  return { entries, nextBefore: rows.length > limit ? entries[entries.length - 1]!.id : null }
+}
