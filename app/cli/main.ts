@@ -4,6 +4,7 @@ import { registerConcernCommands } from './concerns'
 import { registerDemoCommands } from './demo'
 import { registerNormCommands } from './norm'
 import { registerRoundCommands } from './round'
+import { registerSummaryCommands } from './summary'
 import { registerUserCommands } from './user'
 
 export class CliError extends Error {}
@@ -20,6 +21,7 @@ export async function main(argv: string[]) {
   registerRoundCommands(program)
   registerAuditCommands(program)
   registerConcernCommands(program)
+  registerSummaryCommands(program)
   try {
     await program.parseAsync(argv)
     return 0

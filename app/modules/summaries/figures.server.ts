@@ -375,3 +375,44 @@ export function proposedAmendments(db: Db, roundId: number, lens: Lens = EMPTY, 
     ) where rank <= ${perClause}
     order by clauseId, proposers desc`)
 }
+
+export type ClauseConcern = { clauseId: number | null; key: string; count: number }
+
+/**
+ * The concerns raised on each clause (and on the whole draft, clauseId null): counted comments whose
+ * concern a moderator confirmed, by the counting rules above (a campaign once), most raised first.
+ */
+export function clauseConcerns(db: Db, roundId: number, lens: Lens = EMPTY): ClauseConcern[] {
+  return db.all<ClauseConcern>(sql`
+    ${units(roundId, lens)}
+    select c.clause_id as clauseId, k.key, count(*) as count
+    from units c
+    join comment_concerns cc on cc.comment_id = c.id and cc.source = 'moderator'
+    join concerns k on k.id = cc.concern_id
+    group by c.clause_id, k.key
+    order by c.clause_id, count desc, k.key`)
+}
+
+export type CampaignFigure = {
+  groupId: number
+  clauseId: number | null
+  position: Position | null
+  signatories: number
+  commentId: number
+  text: string | null
+  language: string | null
+}
+
+/**
+ * Each campaign counted in the figures: its earliest visible member (the one counted) and its
+ * number of signatories. The text is given only when that member consented to publication.
+ */
+export function campaignFigures(db: Db, roundId: number, lens: Lens = EMPTY): CampaignFigure[] {
+  return db.all<CampaignFigure>(sql`
+    ${units(roundId, lens)}
+    select c.campaign_id as groupId, c.clause_id as clauseId, c.position, c.signatories, c.id as commentId,
+      case when c.consent != 'private' then c.text end as text, c.declared_language as language
+    from units c
+    where c.campaign_id is not null
+    order by c.signatories desc, c.id`)
+}

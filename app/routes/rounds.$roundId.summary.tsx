@@ -1,0 +1,24 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { loadSummaryPage } from '~/modules/summaries/page.server'
+import { SummaryErrorBoundary, SummaryPage } from '~/modules/summaries/summary-page'
+import cssHref from '~/styles/summaries.css'
+
+export const handle = { i18n: ['summaries', 'rounds', 'regions'] }
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cssHref }]
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Concord' }]
+
+/** The latest published summary of a round, for anyone; with a lens, current figures beside it. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return loadSummaryPage(request, params.roundId, { kind: 'latest' })
+}
+
+export default function LatestSummary() {
+  return <SummaryPage data={useLoaderData<typeof loader>()} />
+}
+
+export function ErrorBoundary() {
+  return <SummaryErrorBoundary />
+}

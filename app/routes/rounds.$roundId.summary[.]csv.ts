@@ -1,0 +1,19 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { getLanguage } from '~/modules/i18n/i18n.server'
+import { exportSummary } from '~/modules/summaries/exports.server'
+import { db } from '~/utils/db.server'
+
+/**
+ * One table of the round's published summary as CSV open data: `?table=` one of CSV_TABLES
+ * (participation_by_category, …, dispositions). Public, like the summary page; lens filters in the
+ * query give live figures through the lens, announced in a first `#` comment row.
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const language = await getLanguage(request)
+  return exportSummary(db, {
+    roundParam: params.roundId,
+    format: 'csv',
+    search: new URL(request.url).searchParams,
+    language,
+  })
+}

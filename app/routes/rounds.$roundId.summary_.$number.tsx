@@ -1,0 +1,24 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { loadSummaryPage, positiveIdOf } from '~/modules/summaries/page.server'
+import { SummaryErrorBoundary, SummaryPage } from '~/modules/summaries/summary-page'
+import cssHref from '~/styles/summaries.css'
+
+export const handle = { i18n: ['summaries', 'rounds', 'regions'] }
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cssHref }]
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Concord' }]
+
+/** One published snapshot of a round's summary; earlier ones stay readable, with a note when a newer one exists. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return loadSummaryPage(request, params.roundId, { kind: 'number', number: positiveIdOf(params.number) })
+}
+
+export default function NumberedSummary() {
+  return <SummaryPage data={useLoaderData<typeof loader>()} />
+}
+
+export function ErrorBoundary() {
+  return <SummaryErrorBoundary />
+}
