@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { registerAuditCommands } from './audit'
+import { registerCommentCommands } from './comments'
 import { registerConcernCommands } from './concerns'
 import { registerDemoCommands } from './demo'
 import { registerNormCommands } from './norm'
@@ -21,6 +22,7 @@ export async function main(argv: string[]) {
   registerRoundCommands(program)
   registerAuditCommands(program)
   registerConcernCommands(program)
+  registerCommentCommands(program)
   registerSummaryCommands(program)
   try {
     await program.parseAsync(argv)

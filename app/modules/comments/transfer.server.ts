@@ -1,0 +1,1286 @@
+/**
+ * Import and export of a round's comments in the file format of DESIGN.md ("Comment file format"):
+ * UTF-8 CSV with a header row, or JSON Lines with the same keys.
+ *
+ * Import runs in three steps, so that a file is either imported whole or not at all:
+ * 1. parseCommentFile reads the bytes as a stream (at most MAX_FILE_BYTES, UTF-8 only) through a
+ *    streaming parser (csv-parse, or node:readline for JSON Lines) into raw rows, each with the
+ *    physical line where it starts;
+ * 2. validateRows checks every row (zod for the fields, then the round's clauses, concerns and the
+ *    countries table, loaded once) and reports every bad row by line, field and reason;
+ * 3. importComments analyses the rows (language, fingerprints, concern suggestions: pure computing,
+ *    in slices that give the event loop back) and then stores them in one transaction with prepared
+ *    statements: duplicates are grouped as they go in, the model learns the confirmed concerns once,
+ *    counters and duplicate groups are brought up to date once at the end, and one audit entry
+ *    records the import.
+ *
+ * Reasons are i18n keys of the `transfer` namespace (`errors.*`), translated where they are shown.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import readline from 'node:readline'
+import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { CsvError, parse as parseCsv, type Options as CsvOptions } from 'csv-parse'
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import {
+  clauses,
+  commentConcerns,
+  comments,
+  concerns,
+  countries,
+  dispositions,
+  rounds,
+  POSITIONS,
+  STAKEHOLDER_CATEGORIES,
+  type Position,
+  type StakeholderCategory,
+} from '#db/schema/index'
+import { learnConfirmed, loadModel } from '~/modules/concerns/concerns.server'
+import { suggestFor, type ConcernModel } from '~/modules/concerns/model'
+import { appendAudit } from '~/modules/moderation/audit.server'
+import { fingerprint } from '~/modules/moderation/duplicates.server'
+import { bands, NEAR_SIMILARITY, similarity } from '~/modules/moderation/duplicates'
+import type { Db } from '~/utils/db.server'
+import { characterCount, COMMENT_MAX, PROPOSED_MAX } from './comments.schema'
+import { newReceipt } from './comments.server'
+import { detectLanguage } from './language.server'
+
+export const FILE_FORMATS = ['csv', 'jsonl'] as const
+export type FileFormat = (typeof FILE_FORMATS)[number]
+
+/** The largest file accepted, by the command line and by the upload form. */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024
+export const MAX_FILE_LABEL = '50 MB'
+/** Errors kept for the report; the rest are counted. */
+export const MAX_REPORTED_ERRORS = 1000
+export const PREVIEW_ROWS = 20
+
+/** The columns of an import file, in DESIGN.md's order. */
+export const IMPORT_COLUMNS = [
+  'external_id',
+  'clause',
+  'stakeholder_category',
+  'organization',
+  'country',
+  'language',
+  'position',
+  'text',
+  'proposed_text',
+  'concerns',
+] as const
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number]
+
+/** The columns an export adds; a file exported from Concord may be imported again, these are ignored. */
+export const EXPORT_ONLY_COLUMNS = [
+  'id',
+  'receipt',
+  'detected_language',
+  'status',
+  'duplicate_group',
+  'disposition',
+  'suggested_concerns',
+] as const
+export const EXPORT_COLUMNS = [
+  'id',
+  'receipt',
+  ...IMPORT_COLUMNS,
+  'detected_language',
+  'status',
+  'duplicate_group',
+  'disposition',
+  'suggested_concerns',
+] as const
+export type ExportColumn = (typeof EXPORT_COLUMNS)[number]
+
+/** One problem with a file: the line it is on (null for the file as a whole), the column, and why. */
+export type RowError = {
+  line: number | null
+  field: string | null
+  reason: string
+  values?: Record<string, string | number>
+}
+
+export type RawRow = { line: number; values: Partial<Record<ImportColumn, string>> }
+
+export type ParseResult =
+  | { ok: true; rows: RawRow[] }
+  | { ok: false; rows: RawRow[]; errors: RowError[]; errorCount: number }
+
+/** The file format from a file name, else from its first bytes (`{` starts a JSON Lines file). */
+export function formatOf(fileName: string | null | undefined, head?: Uint8Array): FileFormat | null {
+  const extension = path.extname(fileName ?? '').toLowerCase()
+  if (extension === '.csv') return 'csv'
+  if (extension === '.jsonl' || extension === '.ndjson') return 'jsonl'
+  if (!head?.length) return null
+  let start = 0
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) start = 3
+  while (start < head.length && (head[start] === 0x20 || head[start] === 0x0a || head[start] === 0x0d || head[start] === 0x09)) start++
+  return head[start] === 0x7b ? 'jsonl' : 'csv'
+}
+
+/** A problem that stops reading the file (too large, not UTF-8, not parseable). */
+class FileProblem extends Error {
+  constructor(readonly problem: RowError) {
+    super(problem.reason)
+  }
+}
+
+/** A cell value shortened for a message. */
+function excerpt(value: string, max = 60) {
+  const chars = Array.from(value)
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : value
+}
+
+/**
+ * Passes the bytes of a file through while it counts them (refusing more than the limit), checks
+ * that they are UTF-8 (a fatal streaming TextDecoder), and records where each line starts, so that
+ * a record's byte offset gives its physical line. A line ends at LF, CRLF or a lone CR.
+ */
+class FileGuard extends Transform {
+  bytes = 0
+  /** Byte offsets where lines 2, 3, … start. */
+  readonly lineStarts: number[] = []
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true })
+  /** The bytes of a UTF-8 sequence cut by the end of the last chunk. */
+  private pending: Uint8Array = new Uint8Array(0)
+  /** Where a line would start after a CR that ended the last chunk (-1: none). */
+  private afterCr = -1
+
+  constructor(private readonly limit: number) {
+    super()
+  }
+
+  /** The 1-based line of a byte offset. */
+  lineAt(offset: number) {
+    let low = 0
+    let high = this.lineStarts.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (this.lineStarts[mid]! <= offset) low = mid + 1
+      else high = mid
+    }
+    return low + 1
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+    const start = this.bytes
+    this.bytes += chunk.length
+    if (this.bytes > this.limit) {
+      done(new FileProblem({ line: null, field: null, reason: 'errors.tooLarge', values: { max: MAX_FILE_LABEL } }))
+      return
+    }
+    if (start === 0 && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+      done(new FileProblem({ line: 1, field: null, reason: 'errors.utf16' }))
+      return
+    }
+    const starts = this.lineStarts
+    let i = 0
+    if (this.afterCr >= 0) {
+      if (chunk[0] !== 0x0a) starts.push(this.afterCr)
+      this.afterCr = -1
+    }
+    for (const length = chunk.length; i < length; i++) {
+      const byte = chunk[i]
+      if (byte === 0x0a) starts.push(start + i + 1)
+      else if (byte === 0x0d) {
+        if (i + 1 === length) this.afterCr = start + i + 1
+        else if (chunk[i + 1] !== 0x0a) starts.push(start + i + 1)
+      }
+    }
+    try {
+      this.decoder.decode(chunk, { stream: true })
+    } catch {
+      done(new FileProblem({ line: this.lineAt(this.invalidOffset(chunk, start)), field: null, reason: 'errors.notUtf8' }))
+      return
+    }
+    this.pending = incompleteTail(this.pending, chunk)
+    done(null, chunk)
+  }
+
+  override _flush(done: TransformCallback) {
+    if (this.afterCr >= 0) this.lineStarts.push(this.afterCr)
+    try {
+      this.decoder.decode()
+    } catch {
+      done(new FileProblem({ line: this.lineAt(Math.max(0, this.bytes - 1)), field: null, reason: 'errors.notUtf8' }))
+      return
+    }
+    done()
+  }
+
+  /** The offset of the first byte that is not UTF-8: the shortest prefix a fresh decoder refuses. */
+  private invalidOffset(chunk: Buffer, start: number) {
+    const data = Buffer.concat([this.pending, chunk])
+    let low = 1
+    let high = data.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(0, mid), { stream: true })
+        low = mid + 1
+      } catch {
+        high = mid
+      }
+    }
+    return start - this.pending.length + low - 1
+  }
+}
+
+/** The trailing bytes of an unfinished UTF-8 sequence after this chunk (given what was pending). */
+function incompleteTail(pending: Uint8Array, chunk: Uint8Array): Uint8Array {
+  const tail = chunk.length >= 4 ? chunk.subarray(chunk.length - 4) : Buffer.concat([pending, chunk]).subarray(-4)
+  for (let j = tail.length - 1; j >= 0 && j >= tail.length - 4; j--) {
+    const byte = tail[j]!
+    if ((byte & 0xc0) === 0x80) continue
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return tail.length - j < need ? tail.slice(j) : new Uint8Array(0)
+  }
+  return new Uint8Array(0)
+}
+
+/** A readable stream of the input, in slices, so a buffer is checked as a file would be. */
+function toStream(input: Uint8Array | Readable | AsyncIterable<Uint8Array>): Readable {
+  if (input instanceof Readable) return input
+  if (input instanceof Uint8Array) {
+    const bytes = input
+    return Readable.from(
+      (function* () {
+        for (let offset = 0; offset < bytes.length; offset += 64 * 1024) yield Buffer.from(bytes.subarray(offset, offset + 64 * 1024))
+      })(),
+    )
+  }
+  return Readable.from(input)
+}
+
+/**
+ * OWASP's CSV injection defence: a cell that begins with = + - @ TAB or CR is written with a leading
+ * single quote, so spreadsheets show it as text. A cell that already begins with quotes before such a
+ * character gets one more, so that `unneutralise` gives back exactly what was stored.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/
+export function neutraliseCell(value: string) {
+  return FORMULA_START.test(value) ? `'${value}` : value
+}
+/**
+ * One CSV field as RFC 4180 writes it: in double quotes, inner quotes doubled, when it holds a
+ * comma, a quote or a line break; as it is otherwise. (csv-stringify does the same; it is not a
+ * dependency of Concord, and these three lines are the whole of what the export needs.)
+ */
+export function csvField(value: string) {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
+}
+function unneutralise(value: string) {
+  return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value
+}
+/** Cells that name things, where a formula can only be an attack: refused when not neutralised. */
+const NAME_CELLS: ReadonlySet<string> = new Set(['external_id', 'organization'])
+
+function problemsOfHeader(found: string[], format: FileFormat): RowError | null {
+  const known = new Set<string>([...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS])
+  const unknown = found.filter((name) => !known.has(name))
+  const missing = IMPORT_COLUMNS.filter((name) => !found.includes(name))
+  const repeated = found.filter((name, index) => found.indexOf(name) !== index)
+  if (format === 'csv' && found.length === 1 && /[;\t|]/.test(found[0] ?? '')) {
+    return { line: 1, field: null, reason: 'errors.headerSeparator' }
+  }
+  if (!unknown.length && !missing.length && !repeated.length) return null
+  return {
+    line: 1,
+    field: null,
+    reason: 'errors.header',
+    values: {
+      unknown: unknown.map((name) => excerpt(name, 40)).join(', ') || '—',
+      missing: missing.join(', ') || '—',
+      repeated: [...new Set(repeated)].join(', ') || '—',
+      expected: IMPORT_COLUMNS.join(', '),
+    },
+  }
+}
+
+class ErrorList {
+  readonly errors: RowError[] = []
+  count = 0
+  add(error: RowError) {
+    this.count++
+    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(error)
+  }
+}
+
+/**
+ * Reads a comment file into raw rows. Nothing is checked against the database here: only the bytes
+ * (size, UTF-8), the structure (header, cells per row, CSV quoting, JSON) and formula cells.
+ */
+export async function parseCommentFile(input: Uint8Array | Readable | AsyncIterable<Uint8Array>, format: FileFormat): Promise<ParseResult> {
+  const guard = new FileGuard(MAX_FILE_BYTES)
+  const rows: RawRow[] = []
+  const problems = new ErrorList()
+  try {
+    if (format === 'csv') await readCsv(toStream(input), guard, rows, problems)
+    else await readJsonLines(toStream(input), guard, rows, problems)
+  } catch (error) {
+    if (error instanceof FileProblem) problems.add(error.problem)
+    else throw error
+  }
+  if (!problems.count && !rows.length) problems.add({ line: null, field: null, reason: guard.bytes ? 'errors.noRows' : 'errors.empty' })
+  if (problems.count) return { ok: false, rows: rows.slice(0, PREVIEW_ROWS), errors: problems.errors, errorCount: problems.count }
+  return { ok: true, rows }
+}
+
+function csvProblem(error: CsvError, line: number): RowError {
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') return { line, field: null, reason: 'errors.csvQuoteNotClosed' }
+  if (error.code === 'INVALID_OPENING_QUOTE' || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
+    return { line, field: null, reason: 'errors.csvQuote' }
+  }
+  return { line, field: null, reason: 'errors.csvInvalid' }
+}
+
+/**
+ * CSV through csv-parse's stream. A record's line is where it starts: the line of the byte after the
+ * record before it (csv-parse's own `info.lines` is where a record ends, and counts a CRLF inside
+ * quotes twice), from the byte offsets csv-parse reports and the line starts FileGuard noted.
+ */
+async function readCsv(source: Readable, guard: FileGuard, rows: RawRow[], problems: ErrorList) {
+  // Each record carries the byte offset where it starts (the end of the record before it), noted as
+  // csv-parse makes it; a parse error is then placed on the line where its record starts.
+  let parsedEnd = 0
+  const options: CsvOptions<{ record: string[]; start: number }, string[]> = {
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    on_record: (record, context) => {
+      const start = parsedEnd
+      parsedEnd = context.bytes
+      return { record, start }
+    },
+  }
+  const parser = parseCsv(options as unknown as CsvOptions)
+  let header: string[] | null = null
+  // The error that stopped reading, kept: a stream broken off reports a plain abort instead.
+  let stop: FileProblem | null = null
+  guard.once('error', (error) => {
+    if (error instanceof FileProblem) stop ??= error
+  })
+  try {
+    await pipeline(source, guard, parser, async (records: AsyncIterable<{ record: string[]; start: number }>) => {
+      for await (const { record, start } of records) {
+        const line = guard.lineAt(start)
+        if (record.length === 1 && record[0] === '') continue
+        if (!header) {
+          header = record.map((name) => name.trim())
+          const problem = problemsOfHeader(header, 'csv')
+          if (problem) throw (stop = new FileProblem(problem))
+          continue
+        }
+        if (record.length !== header.length) {
+          problems.add({ line, field: null, reason: 'errors.cellCount', values: { found: record.length, expected: header.length } })
+          continue
+        }
+        const values: RawRow['values'] = {}
+        for (let i = 0; i < header.length; i++) {
+          const name = header[i] as ImportColumn
+          if (!(IMPORT_COLUMNS as readonly string[]).includes(name)) continue
+          const cell = record[i]!
+          if (NAME_CELLS.has(name) && /^[=+\-@\t\r]/.test(cell)) {
+            problems.add({ line, field: name, reason: 'errors.formula', values: { value: excerpt(cell) } })
+          }
+          values[name] = unneutralise(cell)
+        }
+        rows.push({ line, values })
+      }
+    })
+  } catch (error) {
+    if (stop) throw stop
+    if (error instanceof CsvError) throw new FileProblem(csvProblem(error, guard.lineAt(parsedEnd)))
+    throw error
+  }
+}
+
+const JSON_KEYS: ReadonlySet<string> = new Set([...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS])
+
+async function readJsonLines(source: Readable, guard: FileGuard, rows: RawRow[], problems: ErrorList) {
+  const reported = new Set<string>()
+  let stop: unknown = null
+  const checked = source.pipe(guard)
+  source.on('error', (error) => guard.destroy(error))
+  guard.on('error', (error) => {
+    stop ??= error
+    source.destroy()
+  })
+  // readline ends each line at LF, CRLF or a lone CR, as FileGuard counts them.
+  const lines = readline.createInterface({ input: checked, crlfDelay: Infinity })
+  let line = 0
+  try {
+    for await (let text of lines) {
+      line++
+      if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1)
+      if (!text.trim()) continue
+      let value: unknown
+      try {
+        value = JSON.parse(text)
+      } catch {
+        problems.add({ line, field: null, reason: 'errors.jsonInvalid' })
+        continue
+      }
+      if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        problems.add({ line, field: null, reason: 'errors.jsonNotObject' })
+        continue
+      }
+      const object = value as Record<string, unknown>
+      const unknown = Object.keys(object).filter((key) => !JSON_KEYS.has(key))
+      const fresh = unknown.filter((key) => !reported.has(key))
+      if (fresh.length) {
+        for (const key of fresh) reported.add(key)
+        problems.add({
+          line,
+          field: null,
+          reason: 'errors.jsonKeys',
+          values: { unknown: fresh.map((key) => excerpt(key, 40)).join(', '), expected: IMPORT_COLUMNS.join(', ') },
+        })
+      }
+      const values: RawRow['values'] = {}
+      for (const name of IMPORT_COLUMNS) {
+        const cell = object[name]
+        if (cell === undefined || cell === null) values[name] = ''
+        else if (typeof cell === 'string') values[name] = cell
+        else if (typeof cell === 'number' && (name === 'clause' || name === 'external_id')) values[name] = String(cell)
+        else if (name === 'concerns' && Array.isArray(cell) && cell.every((key) => typeof key === 'string')) values[name] = cell.join(';')
+        else problems.add({ line, field: name, reason: 'errors.jsonType' })
+      }
+      rows.push({ line, values })
+    }
+  } catch (error) {
+    throw stop ?? error
+  } finally {
+    lines.close()
+  }
+  if (stop) throw stop
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+/** A row that passed every check, with the round's references resolved by key. */
+export type ImportRow = {
+  line: number
+  externalId: string | null
+  clauseLabel: string | null
+  category: StakeholderCategory
+  organization: string | null
+  countryCode: string | null
+  language: string | null
+  position: Position | null
+  text: string
+  proposedText: string | null
+  concerns: string[]
+}
+
+export type ValidationResult = { ok: true; rows: ImportRow[] } | { ok: false; errors: RowError[]; errorCount: number }
+
+function isLanguageTag(value: string) {
+  if (!value) return true
+  if (value.length > 35 || !/^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$/.test(value)) return false
+  try {
+    return Intl.getCanonicalLocales(value).length === 1
+  } catch {
+    return false
+  }
+}
+
+function canonicalLanguage(value: string) {
+  return value ? (Intl.getCanonicalLocales(value)[0] ?? value) : null
+}
+
+const cell = z.string().default('')
+
+/** The checks of one row that need no database. Messages are i18n keys. */
+export const importRowSchema = z.object({
+  external_id: cell.pipe(z.string().trim().max(200, 'errors.externalIdTooLong')),
+  clause: cell.pipe(z.string().trim().max(50, 'errors.clauseUnknown')),
+  stakeholder_category: cell.pipe(
+    z
+      .string()
+      .trim()
+      .min(1, 'errors.categoryRequired')
+      .pipe(z.enum(STAKEHOLDER_CATEGORIES, { errorMap: () => ({ message: 'errors.categoryUnknown' }) })),
+  ),
+  organization: cell.pipe(z.string().trim().max(300, 'errors.organizationTooLong')),
+  country: cell.pipe(
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^(?:[A-Z]{2})?$/, 'errors.countryUnknown'),
+  ),
+  language: cell.pipe(z.string().trim().refine(isLanguageTag, 'errors.languageInvalid')),
+  position: cell.pipe(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((value): value is Position | '' => value === '' || (POSITIONS as readonly string[]).includes(value), 'errors.positionInvalid'),
+  ),
+  text: cell
+    .refine((text) => text.trim().length > 0, 'errors.textRequired')
+    .refine((text) => characterCount(text) <= COMMENT_MAX, { message: 'errors.textTooLong' }),
+  proposed_text: cell.refine((text) => characterCount(text) <= PROPOSED_MAX, 'errors.proposedTooLong'),
+  concerns: cell.pipe(
+    z
+      .string()
+      .transform((value) => [...new Set(value.split(';').map((key) => key.trim()).filter(Boolean))])
+      .pipe(z.array(z.string().max(64, 'errors.concernUnknown').regex(/^[a-z0-9_-]+$/, 'errors.concernUnknown'))),
+  ),
+})
+
+/** What a file may refer to in a round: its clauses by label, its concerns by key, the countries. */
+type RoundRefs = {
+  clauses: Map<string, number>
+  concerns: Map<string, number>
+  countries: Map<string, { regionCode: string; subregionCode: string }>
+  externalIds: Set<string>
+}
+
+function loadRefs(db: Db, roundId: number): RoundRefs | null {
+  const round = db.select({ versionId: rounds.versionId }).from(rounds).where(eq(rounds.id, roundId)).get()
+  if (!round) return null
+  return {
+    clauses: new Map(
+      db
+        .select({ id: clauses.id, label: clauses.label })
+        .from(clauses)
+        .where(eq(clauses.versionId, round.versionId))
+        .all()
+        .map((row) => [row.label, row.id]),
+    ),
+    concerns: new Map(
+      db
+        .select({ id: concerns.id, key: concerns.key })
+        .from(concerns)
+        .where(eq(concerns.roundId, roundId))
+        .all()
+        .map((row) => [row.key, row.id]),
+    ),
+    countries: new Map(
+      db
+        .select({ code: countries.code, regionCode: countries.regionCode, subregionCode: countries.subregionCode })
+        .from(countries)
+        .all()
+        .map((row) => [row.code, { regionCode: row.regionCode, subregionCode: row.subregionCode }]),
+    ),
+    externalIds: new Set(
+      db
+        .selectDistinct({ externalId: comments.externalId })
+        .from(comments)
+        .where(and(eq(comments.roundId, roundId), sql`${comments.externalId} is not null`))
+        .all()
+        .map((row) => row.externalId!),
+    ),
+  }
+}
+
+/** The checks against the round, for a row that passed the schema; pushes its problems. */
+function checkRefs(row: ImportRow, refs: RoundRefs, add: (error: RowError) => void) {
+  if (row.clauseLabel !== null && !refs.clauses.has(row.clauseLabel)) {
+    add({ line: row.line, field: 'clause', reason: 'errors.clauseUnknown', values: { value: excerpt(row.clauseLabel) } })
+  }
+  if (row.countryCode !== null && !refs.countries.has(row.countryCode)) {
+    add({ line: row.line, field: 'country', reason: 'errors.countryUnknown', values: { value: row.countryCode } })
+  }
+  const unknown = row.concerns.filter((key) => !refs.concerns.has(key))
+  if (unknown.length) {
+    add({ line: row.line, field: 'concerns', reason: 'errors.concernUnknown', values: { value: excerpt(unknown.join(';')) } })
+  }
+  if (row.externalId !== null && refs.externalIds.has(row.externalId)) {
+    add({ line: row.line, field: 'external_id', reason: 'errors.externalIdImported', values: { value: excerpt(row.externalId) } })
+  }
+}
+
+/**
+ * Checks every row of a file for a round: the fields (zod), then the clause (a label of the round's
+ * version), the country, the concern keys of the round, and external ids (unique in the file and not
+ * imported into the round before). All problems are reported, up to MAX_REPORTED_ERRORS.
+ */
+export function validateRows(db: Db, roundId: number, raw: RawRow[]): ValidationResult {
+  const refs = loadRefs(db, roundId)
+  if (!refs) return { ok: false, errors: [{ line: null, field: null, reason: 'errors.roundUnknown' }], errorCount: 1 }
+  const problems = new ErrorList()
+  const add = (error: RowError) => problems.add(error)
+  const seen = new Map<string, number>()
+  const rows: ImportRow[] = []
+  for (const { line, values } of raw) {
+    const parsed = importRowSchema.safeParse(values)
+    if (!parsed.success) {
+      const fields = new Set<string>()
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? '')
+        if (fields.has(field)) continue
+        fields.add(field)
+        const value = values[field as ImportColumn] ?? ''
+        add({ line, field, reason: issue.message, values: { value: excerpt(value), max: field === 'proposed_text' ? PROPOSED_MAX : COMMENT_MAX } })
+      }
+      continue
+    }
+    const data = parsed.data
+    const row: ImportRow = {
+      line,
+      externalId: data.external_id || null,
+      clauseLabel: data.clause || null,
+      category: data.stakeholder_category,
+      organization: data.organization || null,
+      countryCode: data.country || null,
+      language: canonicalLanguage(data.language),
+      position: data.position || null,
+      text: data.text,
+      proposedText: data.proposed_text.trim() ? data.proposed_text : null,
+      concerns: data.concerns,
+    }
+    if (row.externalId !== null) {
+      const first = seen.get(row.externalId)
+      if (first !== undefined) {
+        add({ line, field: 'external_id', reason: 'errors.externalIdRepeated', values: { value: excerpt(row.externalId), first } })
+      } else seen.set(row.externalId, line)
+    }
+    checkRefs(row, refs, add)
+    rows.push(row)
+  }
+  if (problems.count) return { ok: false, errors: problems.errors, errorCount: problems.count }
+  return { ok: true, rows }
+}
+
+export type CheckResult =
+  | { ok: true; rows: ImportRow[]; preview: RawRow[] }
+  | { ok: false; errors: RowError[]; errorCount: number; preview: RawRow[] }
+
+/** Parses and validates a file for a round: what the check step of the import shows. */
+export async function checkCommentFile(
+  db: Db,
+  roundId: number,
+  input: Uint8Array | Readable | AsyncIterable<Uint8Array>,
+  format: FileFormat,
+): Promise<CheckResult> {
+  const parsed = await parseCommentFile(input, format)
+  const preview = parsed.rows.slice(0, PREVIEW_ROWS)
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, errorCount: parsed.errorCount, preview }
+  const validated = validateRows(db, roundId, parsed.rows)
+  if (!validated.ok) return { ok: false, errors: validated.errors, errorCount: validated.errorCount, preview }
+  return { ok: true, rows: validated.rows, preview }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+// ---------------------------------------------------------------------------------------------
+
+export type ImportProgress = { phase: 'analysing' | 'saving'; done: number; total: number }
+
+export type ImportSummary = {
+  imported: number
+  firstId: number | null
+  lastId: number | null
+  /** Comments placed in a duplicate group as they went in. */
+  grouped: number
+  /** Comments whose concerns the file gave (stored as the moderators' and learnt). */
+  confirmed: number
+  /** Comments with at least one suggested concern. */
+  suggested: number
+  /** Comments whose language was detected because the file left it empty. */
+  detected: number
+}
+
+export type ImportResult = ({ ok: true } & ImportSummary) | { ok: false; errors: RowError[]; errorCount: number }
+
+/** What importing computes for a row before the transaction: no database needed. */
+type Analysed = {
+  detected: string | null
+  textHash: string
+  minhash: string | null
+  suggestions: { key: string; score: number }[]
+  tokens: string[]
+}
+
+/** DESIGN.md: a row's language "may be empty (then detected)"; a given language is not second-guessed. */
+function analyse(row: ImportRow, model: ConcernModel): Analysed {
+  const detected = row.language ? null : detectLanguage(row.text)
+  const prints = fingerprint(row.text)
+  const result = suggestFor(row.text, row.language ?? detected, model)
+  return { detected, textHash: prints.textHash, minhash: prints.minhash, suggestions: result.suggested, tokens: result.tokens }
+}
+
+const SLICE_MS = 40
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * Imports checked rows into a round, all or nothing. Each comment is marked imported, submitted and
+ * published anonymously (the file format has no consent column), carries the author snapshot of its
+ * row (category, organization, country and the country's M49 region and sub-region), gets a receipt,
+ * a first revision, its detected language, fingerprints, a duplicate group when it repeats a comment
+ * of the round, and its suggested concerns with their scores; the file's concerns are stored as the
+ * moderators' and the round's model learns them. The round's submitted count goes up once, and one
+ * audit entry `comments.import` records the import.
+ *
+ * The analysis runs first, in slices of about SLICE_MS that give the event loop back (a server
+ * keeps answering, a progress bar moves); then one transaction stores everything. The round's
+ * references are checked again inside it, so a clause or concern removed meanwhile refuses the file.
+ */
+export async function importComments(
+  db: Db,
+  roundId: number,
+  rows: ImportRow[],
+  actorId: string | null,
+  options: { onProgress?: (progress: ImportProgress) => void; now?: Date; fileName?: string } = {},
+): Promise<ImportResult> {
+  const now = options.now ?? new Date()
+  const total = rows.length
+  const report = options.onProgress ?? (() => {})
+  const model = loadModel(db, roundId)
+  const analysed: Analysed[] = new Array<Analysed>(total)
+  // Identical texts (campaigns) are analysed once.
+  const byText = new Map<string, Analysed>()
+  let sliceStart = performance.now()
+  report({ phase: 'analysing', done: 0, total })
+  for (let i = 0; i < total; i++) {
+    const row = rows[i]!
+    const key = `${row.language ?? ''}\u0000${row.text}`
+    let result = byText.get(key)
+    if (!result) {
+      result = analyse(row, model)
+      byText.set(key, result)
+    }
+    analysed[i] = result
+    if (performance.now() - sliceStart > SLICE_MS) {
+      report({ phase: 'analysing', done: i + 1, total })
+      await yieldToEventLoop()
+      sliceStart = performance.now()
+    }
+  }
+  byText.clear()
+  report({ phase: 'saving', done: 0, total })
+  return storeRows(db, roundId, rows, analysed, actorId, { now, report, fileName: options.fileName ?? null })
+}
+
+class RefsChanged extends Error {
+  constructor(readonly errors: RowError[], readonly errorCount: number) {
+    super('The round changed since the file was checked')
+  }
+}
+
+function storeRows(
+  db: Db,
+  roundId: number,
+  rows: ImportRow[],
+  analysed: Analysed[],
+  actorId: string | null,
+  context: { now: Date; report: (progress: ImportProgress) => void; fileName: string | null },
+): ImportResult {
+  const { now, report } = context
+  const at = now.getTime()
+  const total = rows.length
+  try {
+    return db.transaction((tx) => {
+      const t = tx as unknown as Db
+      const refs = loadRefs(t, roundId)
+      if (!refs) throw new RefsChanged([{ line: null, field: null, reason: 'errors.roundUnknown' }], 1)
+      const problems = new ErrorList()
+      for (const row of rows) checkRefs(row, refs, (error) => problems.add(error))
+      if (problems.count) throw new RefsChanged(problems.errors, problems.count)
+      const threshold = t.select({ threshold: rounds.campaignThreshold }).from(rounds).where(eq(rounds.id, roundId)).get()!.threshold
+
+      // The same connection as the transaction: its prepared statements run inside it.
+      const client = db.$client
+      const insertComment = client.prepare(`
+        insert into comments (round_id, clause_id, author_id, external_id, imported, position, text, proposed_text,
+          declared_language, detected_language, consent, status, review_state, receipt, category, organization_name,
+          country_code, region_code, subregion_code, duplicate_group_id, text_hash, minhash, created_at, submitted_at, updated_at)
+        values (?, ?, null, ?, 1, ?, ?, ?, ?, ?, 'anonymous', 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      const insertConcern = client.prepare(
+        'insert into comment_concerns (comment_id, concern_id, source, score, created_at) values (?, ?, ?, ?, ?)',
+      )
+      // One row a statement: measured faster than one statement of eight rows.
+      const insertSketch = client.prepare('insert or ignore into comment_sketches (round_id, band, value, comment_id) values (?, ?, ?, ?)')
+      const findExact = client.prepare(`
+        select id, duplicate_group_id as groupId, minhash from comments
+        where round_id = ? and text_hash = ? and status = 'submitted'
+        order by duplicate_group_id is null, id limit 1`)
+      // One indexed lookup per band (a plain OR of the bands makes SQLite scan the round's sketches).
+      const findNear = client.prepare(`
+        select c.id as id, c.duplicate_group_id as groupId, c.minhash as minhash from comments c
+        where c.status = 'submitted' and c.id in (
+          ${Array.from({ length: 8 }, () => 'select comment_id from comment_sketches where round_id = ? and band = ? and value = ?').join(' union ')})
+        limit 200`)
+      const createGroup = client.prepare(
+        'insert into duplicate_groups (round_id, kind, confirmed, size, is_campaign, representative_comment_id, created_at) values (?, ?, 0, 0, 0, ?, ?)',
+      )
+      const setGroup = client.prepare('update comments set duplicate_group_id = ? where id = ?')
+
+      // Duplicates, as groupDuplicates places a submitted comment: with an identical comment of the
+      // round if there is one (a grouped one first, then the oldest), else with the most similar at
+      // NEAR_SIMILARITY or more among the comments that share an LSH band. When the round had no
+      // comments before, the only candidates are the file's own rows, looked up in memory; otherwise
+      // the database is asked (it sees the rows this transaction inserted).
+      const hadComments =
+        (client.prepare("select exists(select 1 from comments where round_id = ? and status = 'submitted') as found").get(roundId) as {
+          found: number
+        }).found === 1
+      type Member = { id: number; groupId: number | null; minhash: string | null }
+      const imported = new Map<number, Member>()
+      const byHash = new Map<string, Member>()
+      const byBand = new Map<string, number[]>()
+      const remember = (id: number, groupId: number | null, textHash: string, minhash: string | null, parts: string[] | null) => {
+        if (hadComments) return
+        const member: Member = { id, groupId, minhash }
+        imported.set(id, member)
+        if (!byHash.has(textHash)) byHash.set(textHash, member)
+        parts?.forEach((value, band) => {
+          const key = `${band}:${value}`
+          const ids = byBand.get(key)
+          if (ids) ids.push(id)
+          else byBand.set(key, [id])
+        })
+      }
+      const findDuplicate = (
+        textHash: string,
+        minhash: string | null,
+        parts: string[] | null,
+      ): { id: number; groupId: number | null; kind: 'exact' | 'near' } | null => {
+        const exact = hadComments ? (findExact.get(roundId, textHash) as Member | undefined) : byHash.get(textHash)
+        if (exact) return { id: exact.id, groupId: exact.groupId, kind: 'exact' }
+        if (!minhash || !parts) return null
+        let candidates: Member[]
+        if (hadComments) candidates = findNear.all(...parts.flatMap((value, band) => [roundId, band, value])) as Member[]
+        else {
+          const ids = new Set<number>()
+          parts.forEach((value, band) => {
+            for (const id of byBand.get(`${band}:${value}`) ?? []) if (ids.size < 200) ids.add(id)
+          })
+          candidates = [...ids].map((id) => imported.get(id)!)
+        }
+        let best = NEAR_SIMILARITY
+        let match: { id: number; groupId: number | null; kind: 'near' } | null = null
+        for (const candidate of candidates) {
+          const score = candidate.minhash ? similarity(minhash, candidate.minhash) : 0
+          if (score >= best) {
+            best = score
+            match = { id: candidate.id, groupId: candidate.groupId, kind: 'near' }
+          }
+        }
+        return match
+      }
+
+      const touchedGroups = new Set<number>()
+      const nearGroups = new Set<number>()
+      const examples: { tokens: string[]; keys: string[] }[] = []
+      let firstId: number | null = null
+      let lastId: number | null = null
+      let grouped = 0
+      let suggestedCount = 0
+      let detectedCount = 0
+      for (let i = 0; i < total; i++) {
+        const row = rows[i]!
+        const facts = analysed[i]!
+        const parts = facts.minhash ? bands(facts.minhash) : null
+        const match = findDuplicate(facts.textHash, facts.minhash, parts)
+        let groupId: number | null = null
+        if (match) {
+          groupId = match.groupId
+          if (groupId === null) {
+            groupId = Number(createGroup.run(roundId, match.kind, match.id, at).lastInsertRowid)
+            setGroup.run(groupId, match.id)
+            const earlier = imported.get(match.id)
+            if (earlier) earlier.groupId = groupId
+          } else if (match.kind === 'near') nearGroups.add(groupId)
+          touchedGroups.add(groupId)
+          grouped++
+        }
+        const country = row.countryCode ? refs.countries.get(row.countryCode)! : null
+        const labelled = row.concerns.length > 0
+        const detected = facts.detected
+        if (!row.language) detectedCount++
+        const id = Number(
+          insertComment.run(
+            roundId,
+            row.clauseLabel === null ? null : refs.clauses.get(row.clauseLabel)!,
+            row.externalId,
+            row.position,
+            row.text,
+            row.proposedText,
+            row.language ?? detected,
+            detected,
+            labelled ? 'reviewed' : 'unreviewed',
+            newReceipt(),
+            row.category,
+            row.organization,
+            row.countryCode,
+            country?.regionCode ?? null,
+            country?.subregionCode ?? null,
+            groupId,
+            facts.textHash,
+            facts.minhash,
+            at,
+            at,
+            at,
+          ).lastInsertRowid,
+        )
+        firstId ??= id
+        lastId = id
+        if (parts) for (let band = 0; band < parts.length; band++) insertSketch.run(roundId, band, parts[band], id)
+        remember(id, groupId, facts.textHash, facts.minhash, parts)
+        for (const suggestion of facts.suggestions) {
+          const concernId = refs.concerns.get(suggestion.key)
+          if (concernId !== undefined) insertConcern.run(id, concernId, 'suggested', suggestion.score, at)
+        }
+        if (facts.suggestions.length) suggestedCount++
+        if (labelled) {
+          for (const key of row.concerns) insertConcern.run(id, refs.concerns.get(key)!, 'moderator', null, at)
+          examples.push({ tokens: facts.tokens, keys: row.concerns })
+        }
+        if ((i + 1) % 2000 === 0) report({ phase: 'saving', done: i + 1, total })
+      }
+
+      if (firstId !== null && lastId !== null) {
+        // The first revision of every imported comment, in one statement.
+        t.run(sql`
+          insert into comment_revisions
+            (comment_id, revision, status, clause_id, position, text, proposed_text, declared_language, consent, created_at)
+          select id, 1, status, clause_id, position, text, proposed_text, declared_language, consent, ${at}
+          from comments where round_id = ${roundId} and id between ${firstId} and ${lastId} and imported = 1`)
+      }
+      if (touchedGroups.size) {
+        const ids = JSON.stringify([...touchedGroups])
+        const near = JSON.stringify([...nearGroups])
+        t.run(sql`update duplicate_groups set kind = 'near' where id in (select value from json_each(${near}))`)
+        t.run(sql`
+          update duplicate_groups set
+            size = (select count(*) from comments c where c.duplicate_group_id = duplicate_groups.id and c.status = 'submitted'),
+            is_campaign = (select count(*) from comments c where c.duplicate_group_id = duplicate_groups.id and c.status = 'submitted') >= ${threshold}
+          where id in (select value from json_each(${ids}))`)
+      }
+      t.update(rounds)
+        .set({ submittedCount: sql`${rounds.submittedCount} + ${total}` })
+        .where(eq(rounds.id, roundId))
+        .run()
+      learnConfirmed(t, roundId, examples, now)
+      const summary: ImportSummary = {
+        imported: total,
+        firstId,
+        lastId,
+        grouped,
+        confirmed: examples.length,
+        suggested: suggestedCount,
+        detected: detectedCount,
+      }
+      appendAudit(
+        t,
+        {
+          roundId,
+          actorId,
+          action: 'comments.import',
+          subjectType: 'round',
+          subjectId: roundId,
+          after: { ...summary, file: context.fileName },
+        },
+        now,
+      )
+      report({ phase: 'saving', done: total, total })
+      return { ok: true as const, ...summary }
+    })
+  } catch (error) {
+    if (error instanceof RefsChanged) return { ok: false, errors: error.errors, errorCount: error.errorCount }
+    throw error
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------------------------
+
+export const EXPORT_BATCH = 1000
+
+type ExportRow = Record<ExportColumn, string>
+
+/** One batch of a round's submitted comments after the given id, with their concerns: three queries. */
+function exportBatch(db: Db, roundId: number, afterId: number, limit: number): { rows: ExportRow[]; lastId: number | null } {
+  const batch = db
+    .select({
+      id: comments.id,
+      receipt: comments.receipt,
+      externalId: comments.externalId,
+      clause: clauses.label,
+      category: comments.category,
+      organization: comments.organizationName,
+      country: comments.countryCode,
+      language: comments.declaredLanguage,
+      detectedLanguage: comments.detectedLanguage,
+      position: comments.position,
+      text: comments.text,
+      proposedText: comments.proposedText,
+      moderation: comments.moderation,
+      hiddenReason: comments.hiddenReason,
+      groupId: comments.duplicateGroupId,
+    })
+    .from(comments)
+    .leftJoin(clauses, eq(clauses.id, comments.clauseId))
+    .where(and(eq(comments.roundId, roundId), eq(comments.status, 'submitted'), gt(comments.id, afterId)))
+    .orderBy(asc(comments.id))
+    .limit(limit)
+    .all()
+  if (!batch.length) return { rows: [], lastId: null }
+  const ids = batch.map((row) => row.id)
+  const groupIds = [...new Set(batch.map((row) => row.groupId).filter((id): id is number => id !== null))]
+  const outcomes = db
+    .select({ commentId: dispositions.commentId, groupId: dispositions.duplicateGroupId, outcome: dispositions.outcome })
+    .from(dispositions)
+    .where(
+      and(
+        eq(dispositions.roundId, roundId),
+        groupIds.length
+          ? sql`(${inArray(dispositions.commentId, ids)} or ${inArray(dispositions.duplicateGroupId, groupIds)})`
+          : inArray(dispositions.commentId, ids),
+      ),
+    )
+    .all()
+  const byComment = new Map<number, string>()
+  const byGroup = new Map<number, string>()
+  for (const row of outcomes) {
+    if (row.commentId !== null) byComment.set(row.commentId, row.outcome)
+    else if (row.groupId !== null) byGroup.set(row.groupId, row.outcome)
+  }
+  const labels = db
+    .select({ commentId: commentConcerns.commentId, source: commentConcerns.source, score: commentConcerns.score, key: concerns.key })
+    .from(commentConcerns)
+    .innerJoin(concerns, eq(concerns.id, commentConcerns.concernId))
+    .where(and(inArray(commentConcerns.commentId, ids), inArray(commentConcerns.source, ['moderator', 'suggested'])))
+    .orderBy(asc(commentConcerns.commentId), asc(concerns.sortOrder), asc(concerns.id))
+    .all()
+  const confirmed = new Map<number, string[]>()
+  const suggested = new Map<number, { key: string; score: number }[]>()
+  for (const label of labels) {
+    if (label.source === 'moderator') {
+      const list = confirmed.get(label.commentId) ?? []
+      list.push(label.key)
+      confirmed.set(label.commentId, list)
+    } else {
+      const list = suggested.get(label.commentId) ?? []
+      list.push({ key: label.key, score: label.score ?? 0 })
+      suggested.set(label.commentId, list)
+    }
+  }
+  const rows = batch.map(
+    (row): ExportRow => ({
+      id: String(row.id),
+      receipt: row.receipt,
+      external_id: row.externalId ?? '',
+      clause: row.clause ?? '',
+      stakeholder_category: row.category,
+      organization: row.organization ?? '',
+      country: row.country ?? '',
+      language: row.language ?? '',
+      position: row.position ?? '',
+      text: row.text,
+      proposed_text: row.proposedText ?? '',
+      concerns: (confirmed.get(row.id) ?? []).join(';'),
+      detected_language: row.detectedLanguage ?? '',
+      status: row.moderation === 'hidden' ? `hidden:${row.hiddenReason ?? ''}` : 'visible',
+      duplicate_group: row.groupId === null ? '' : String(row.groupId),
+      disposition: byComment.get(row.id) ?? (row.groupId === null ? '' : (byGroup.get(row.groupId) ?? '')),
+      suggested_concerns: (suggested.get(row.id) ?? [])
+        .sort((a, b) => b.score - a.score)
+        .map((entry) => `${entry.key}:${entry.score.toFixed(2)}`)
+        .join(';'),
+    }),
+  )
+  return { rows, lastId: batch[batch.length - 1]!.id }
+}
+
+/** The round's export rows, batch by batch, giving the event loop back between batches. */
+async function* exportRows(db: Db, roundId: number, counter: { count: number }) {
+  for (let afterId = 0; ; ) {
+    const { rows, lastId } = exportBatch(db, roundId, afterId, EXPORT_BATCH)
+    if (lastId === null) return
+    counter.count += rows.length
+    afterId = lastId
+    yield rows
+    await yieldToEventLoop()
+  }
+}
+
+/**
+ * Streams a round's submitted comments (drafts and withdrawn comments are not part of the record)
+ * to `out` in the file format of DESIGN.md with the export columns, in batches of EXPORT_BATCH by id
+ * (keyset), so a round of any size is never held in memory; the stream's backpressure paces the
+ * reading. CSV is written by RFC 4180 (csvField) with a UTF-8 byte order mark (spreadsheets need it to read
+ * UTF-8) and every cell that a spreadsheet would run as a formula neutralised; JSON Lines carries the
+ * same keys with plain string values. Ends `out`; returns the number of comments written.
+ */
+export async function exportComments(db: Db, roundId: number, format: FileFormat, out: Writable): Promise<number> {
+  const counter = { count: 0 }
+  const batches = exportRows(db, roundId, counter)
+  if (format === 'csv') {
+    const lines = async function* () {
+      // The byte order mark tells spreadsheets the file is UTF-8.
+      yield `\uFEFF${EXPORT_COLUMNS.map(csvField).join(',')}\r\n`
+      for await (const rows of batches) {
+        let chunk = ''
+        for (const row of rows) chunk += `${EXPORT_COLUMNS.map((column) => csvField(neutraliseCell(row[column]))).join(',')}\r\n`
+        yield chunk
+      }
+    }
+    await pipeline(Readable.from(lines()), out)
+  } else {
+    const lines = async function* () {
+      for await (const rows of batches) {
+        let chunk = ''
+        for (const row of rows) {
+          const ordered: Partial<ExportRow> = {}
+          for (const column of EXPORT_COLUMNS) ordered[column] = row[column]
+          chunk += `${JSON.stringify(ordered)}\n`
+        }
+        yield chunk
+      }
+    }
+    await pipeline(Readable.from(lines()), out)
+  }
+  return counter.count
+}
+
+export function exportFileName(roundId: number, format: FileFormat) {
+  return `concord-round-${roundId}-comments.${format}`
+}
+
+export const EXPORT_CONTENT_TYPES: Record<FileFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/jsonl; charset=utf-8',
+}
+
+// ---------------------------------------------------------------------------------------------
+// The web import: checked files kept for the second step, and background jobs with their progress
+// ---------------------------------------------------------------------------------------------
+
+const CHECKED_DIR = path.join(os.tmpdir(), 'concord-imports')
+const CHECKED_TTL_MS = 60 * 60 * 1000
+
+type CheckedMeta = { roundId: number; userId: string; format: FileFormat; name: string; rows: number; createdAt: number }
+
+function checkedPaths(token: string) {
+  return { data: path.join(CHECKED_DIR, `${token}.data`), meta: path.join(CHECKED_DIR, `${token}.json`) }
+}
+
+/** Removes checked files older than an hour. */
+function sweepCheckedFiles(now = Date.now()) {
+  let names: string[] = []
+  try {
+    names = fs.readdirSync(CHECKED_DIR)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const file = path.join(CHECKED_DIR, name)
+    try {
+      if (now - fs.statSync(file).mtimeMs > CHECKED_TTL_MS) fs.rmSync(file, { force: true })
+    } catch {
+      // Another request removed it first.
+    }
+  }
+}
+
+/**
+ * Keeps a checked file for the import step, under a random token (256 bits) that the page carries in
+ * a hidden field; only the same moderator, for the same round, within an hour, can import it.
+ */
+export function keepCheckedFile(bytes: Uint8Array, meta: Omit<CheckedMeta, 'createdAt'>) {
+  sweepCheckedFiles()
+  fs.mkdirSync(CHECKED_DIR, { recursive: true, mode: 0o700 })
+  const token = crypto.randomBytes(32).toString('base64url')
+  const paths = checkedPaths(token)
+  fs.writeFileSync(paths.data, bytes, { mode: 0o600 })
+  fs.writeFileSync(paths.meta, JSON.stringify({ ...meta, createdAt: Date.now() } satisfies CheckedMeta), { mode: 0o600 })
+  return token
+}
+
+/** The kept file for this token, round and moderator; null when unknown, someone else's or expired. */
+export function readCheckedFile(token: string, roundId: number, userId: string) {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null
+  const paths = checkedPaths(token)
+  try {
+    const meta = JSON.parse(fs.readFileSync(paths.meta, 'utf8')) as CheckedMeta
+    if (meta.roundId !== roundId || meta.userId !== userId || Date.now() - meta.createdAt > CHECKED_TTL_MS) return null
+    return { meta, bytes: fs.readFileSync(paths.data) }
+  } catch {
+    return null
+  }
+}
+
+export function discardCheckedFile(token: string) {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return
+  const paths = checkedPaths(token)
+  fs.rmSync(paths.data, { force: true })
+  fs.rmSync(paths.meta, { force: true })
+}
+
+export type ImportJob = {
+  id: string
+  roundId: number
+  userId: string
+  fileName: string
+  state: 'running' | 'done' | 'failed'
+  progress: ImportProgress
+  result: ImportResult | null
+  startedAt: number
+  finishedAt: number | null
+}
+
+declare global {
+  var __concordImportJobs: Map<string, ImportJob> | undefined
+}
+
+/** Import jobs of this server process, in memory: a restart forgets them (the import itself is atomic). */
+const jobs: Map<string, ImportJob> = (globalThis.__concordImportJobs ??= new Map())
+const JOB_TTL_MS = 60 * 60 * 1000
+
+/** Starts an import in the background of this process and returns its job at once. */
+export function startImportJob(db: Db, args: { roundId: number; userId: string; rows: ImportRow[]; fileName: string }): ImportJob {
+  const now = Date.now()
+  for (const [id, job] of jobs) if (job.finishedAt && now - job.finishedAt > JOB_TTL_MS) jobs.delete(id)
+  const job: ImportJob = {
+    id: crypto.randomBytes(16).toString('base64url'),
+    roundId: args.roundId,
+    userId: args.userId,
+    fileName: args.fileName,
+    state: 'running',
+    progress: { phase: 'analysing', done: 0, total: args.rows.length },
+    result: null,
+    startedAt: now,
+    finishedAt: null,
+  }
+  jobs.set(job.id, job)
+  // Started on the next turn, so the request that started it is answered first.
+  setImmediate(() => {
+    importComments(db, args.roundId, args.rows, args.userId, {
+      fileName: args.fileName,
+      onProgress: (progress) => {
+        job.progress = progress
+      },
+    })
+      .then((result) => {
+        job.result = result
+        job.state = result.ok ? 'done' : 'failed'
+      })
+      .catch((error: unknown) => {
+        job.result = { ok: false, errors: [{ line: null, field: null, reason: 'errors.importFailed' }], errorCount: 1 }
+        job.state = 'failed'
+        console.error('comments import failed', error)
+      })
+      .finally(() => {
+        job.finishedAt = Date.now()
+      })
+  })
+  return job
+}
+
+/** A job of this moderator in this round, or null. */
+export function getImportJob(jobId: string, roundId: number, userId: string) {
+  const job = jobs.get(jobId)
+  return job && job.roundId === roundId && job.userId === userId ? job : null
+}
