@@ -35,6 +35,11 @@ export function translator(language: Language) {
       text = lookup(resources, `${keyPath}_${new Intl.PluralRules(language).select(values.count)}`)
     }
     if (typeof text !== 'string') throw new Error(`e2e: no string ${key} in locales/${language}/${namespace}.json`)
-    return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => String(values[name] ?? ''))
+    // {{count, number}} formats the number for the language, as i18next's number formatter does.
+    return text.replace(/\{\{\s*(\w+)\s*(?:,\s*(number)\s*)?\}\}/g, (_, name: string, format?: string) => {
+      const value = values[name]
+      if (value === undefined) return ''
+      return format && typeof value === 'number' ? new Intl.NumberFormat(language).format(value) : String(value)
+    })
   }
 }

@@ -3,16 +3,22 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CommentText } from '~/components/comment-text'
 import { DateTime, formatInstant } from '~/components/date-time'
+import { DispositionNote, dispositionView } from '~/components/disposition-note'
 import { listMyComments } from '~/modules/comments/comments.server'
 import { getFixedT } from '~/modules/i18n/i18n.server'
+import { myDispositions } from '~/modules/moderation/dispositions.server'
 import { listRoundsForReader } from '~/modules/rounds/rounds.server'
 import { requireUser } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
+import dispositionsCssHref from '~/styles/dispositions.css'
 import cssHref from '~/styles/rounds.css'
 
-export const handle = { i18n: ['rounds', 'comments'] }
+export const handle = { i18n: ['rounds', 'comments', 'dispositions'] }
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cssHref }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: cssHref },
+  { rel: 'stylesheet', href: dispositionsCssHref },
+]
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.meta ?? 'Concord' }]
 
@@ -21,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { t, language } = await getFixedT(request, 'comments')
   const now = new Date()
   const rounds = new Map(listRoundsForReader(db, language, now).map((round) => [round.id, round]))
+  const dispositions = new Map(myDispositions(db, user.id).map((disposition) => [disposition.commentId, disposition]))
   const comments = listMyComments(db, user.id).map((comment) => {
     const round = rounds.get(comment.roundId)
     const timeZone = round?.timeZone ?? 'UTC'
@@ -38,6 +45,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       receipt: comment.receipt,
       hidden: comment.moderation === 'hidden',
       hiddenReason: comment.hiddenReason,
+      hiddenNote: comment.moderation === 'hidden' ? comment.hiddenNote : null,
+      disposition: dispositions.has(comment.id) ? dispositionView(dispositions.get(comment.id)!, language) : null,
       submitted: comment.submittedAt ? formatInstant(comment.submittedAt, language, timeZone, 'short') : null,
       updated: formatInstant(comment.updatedAt, language, timeZone, 'short'),
     }
@@ -93,6 +102,14 @@ function MyComment({ comment }: { comment: Mine }) {
               )}
             </dd>
           </div>
+          {comment.hiddenNote ? (
+            <div>
+              <dt>{t('mine.hiddenNote')}</dt>
+              <dd lang="" dir="auto">
+                {comment.hiddenNote}
+              </dd>
+            </div>
+          ) : null}
           <div>
             <dt>{comment.submitted ? t('mine.submitted') : t('own.updated')}</dt>
             <dd>
@@ -101,6 +118,7 @@ function MyComment({ comment }: { comment: Mine }) {
           </div>
         </dl>
         <CommentText text={comment.text} language={comment.language} />
+        {comment.disposition ? <DispositionNote view={comment.disposition} /> : null}
         {comment.roundOpen && comment.status !== 'withdrawn' ? (
           <p className="actions">
             <Link to={`/rounds/${comment.roundId}/comment?edit=${comment.id}#editing`} className="button button--small button--quiet">

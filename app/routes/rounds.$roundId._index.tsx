@@ -4,18 +4,21 @@ import { useTranslation } from 'react-i18next'
 import { STAKEHOLDER_CATEGORIES, type StakeholderCategory } from '#db/schema/accounts'
 import { ClauseText, groupByHeading } from '~/components/clause-text'
 import { DateTime, formatInstant, formatRelative } from '~/components/date-time'
+import { ModerationFigures } from '~/components/moderation-figures'
 import { languageName } from '~/modules/comments/languages'
 import { countSubmittedByClause } from '~/modules/comments/public.server'
 import { getFixedT } from '~/modules/i18n/i18n.server'
+import { publicModerationFigures } from '~/modules/moderation/moderation.server'
 import { getReadableVersion } from '~/modules/norms/norms.server'
 import { commentRefusal } from '~/modules/rounds/rounds'
 import { getGuidingQuestions, getRoundForReader } from '~/modules/rounds/rounds.server'
+import { listSnapshots } from '~/modules/summaries/summaries.server'
 import { getUser } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { invariantResponse } from '~/utils/http.server'
 import cssHref from '~/styles/rounds.css'
 
-export const handle = { i18n: ['rounds'] }
+export const handle = { i18n: ['rounds', 'moderation'] }
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cssHref }]
 
@@ -75,13 +78,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     signedIn: Boolean(user),
     refusal,
     userCategory: user?.category ?? null,
+    hasSummary: listSnapshots(db, roundId).length > 0,
+    // Nothing can have been hidden before the round opens.
+    moderation: round.state === 'scheduled' ? null : publicModerationFigures(db, roundId),
   }
 }
 
 export default function RoundPage() {
   const { t } = useTranslation('rounds')
-  const { round, version, wholeCount, sourceLanguageName, questions, sourceLanguage, eligible, signedIn, refusal, userCategory } =
-    useLoaderData<typeof loader>()
+  const {
+    round,
+    version,
+    wholeCount,
+    sourceLanguageName,
+    questions,
+    sourceLanguage,
+    eligible,
+    signedIn,
+    refusal,
+    userCategory,
+    hasSummary,
+    moderation,
+  } = useLoaderData<typeof loader>()
   const open = round.state === 'open'
   return (
     <div className="page round-page">
@@ -151,6 +169,11 @@ export default function RoundPage() {
         <Link to={`/rounds/${round.id}/comments`} className="button button--quiet">
           {t('round.publicComments')}
         </Link>
+        {hasSummary ? (
+          <Link to={`/rounds/${round.id}/summary`} className="button button--quiet">
+            {t('round.summary')}
+          </Link>
+        ) : null}
       </div>
 
       {questions.length ? (
@@ -208,6 +231,8 @@ export default function RoundPage() {
           </section>
         ))}
       </section>
+
+      {moderation ? <ModerationFigures figures={moderation} /> : null}
     </div>
   )
 }
