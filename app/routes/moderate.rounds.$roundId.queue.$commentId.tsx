@@ -1,7 +1,7 @@
 import { getFormProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigate, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation } from '@remix-run/react'
 import { useEffect, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
@@ -16,14 +16,17 @@ import { scoreFormatter, shownConcern, toQueueFilters } from '~/modules/moderati
 import { getReviewItem, hideComment, neighbours, restoreComment, type ModerationError } from '~/modules/moderation/moderation.server'
 import {
   concernsSchema,
+  cursorParam,
   HIDE_REASONS,
   hideSchema,
   NOTE_MAX,
   queueSearch,
   readIntent,
   readQueueFilters,
+  readReviewPosition,
   RESTORE_REASONS,
   restoreSchema,
+  REVIEW_POSITION,
   type ReviewAction,
 } from '~/modules/moderation/queue.schema'
 import { readId } from '~/modules/norms/forms.server'
@@ -41,30 +44,42 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cssHref }]
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Concord' }]
 
-/** The round, the comment and the queue's filters of a request; 404 for ids that are not the round's, 400 for tampered filters. */
+/**
+ * The round, the comment, the queue's filters and the comment's place in the queue when it was
+ * opened, of a request; 404 for ids that are not the round's, 400 for tampered filters.
+ */
 function readRequest(request: Request, params: LoaderFunctionArgs['params']) {
   const roundId = readId(params.roundId)
   const commentId = readId(params.commentId)
   invariantResponse(roundId)
   invariantResponse(commentId)
-  const { raw, parsed } = readQueueFilters(new URL(request.url).searchParams)
+  const searchParams = new URL(request.url).searchParams
+  const { raw, parsed } = readQueueFilters(searchParams)
   if (!parsed.success) throw new Response('Bad request', { status: 400 })
   const { after: _after, ...chosen } = parsed.data
-  return { roundId, commentId, raw, filters: toQueueFilters(chosen), search: queueSearch(raw) }
+  return { roundId, commentId, raw, filters: toQueueFilters(chosen), search: queueSearch(raw), from: readReviewPosition(searchParams) }
+}
+
+const queuePathOf = (roundId: number) => `/moderate/rounds/${roundId}/queue`
+
+/** A comment's review URL under the filters, with its place in the queue so previous and next go on from there. */
+function reviewHref(roundId: number, raw: Record<string, string | undefined>, cursor: { rank: number; at: number; id: number }) {
+  return `${queuePathOf(roundId)}/${cursor.id}${queueSearch(raw, { [REVIEW_POSITION]: cursorParam(cursor) })}`
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, 'moderator')
-  const { roundId, commentId, filters, search } = readRequest(request, params)
+  const { roundId, commentId, raw, filters, search, from } = readRequest(request, params)
   const { t, language } = await getFixedT(request, 'moderation')
   const round = getRound(db, roundId, language)
   invariantResponse(round)
   const item = getReviewItem(db, roundId, commentId)
   invariantResponse(item)
-  const around = neighbours(db, roundId, commentId, filters)
+  const around = neighbours(db, roundId, commentId, filters, from)
+  invariantResponse(around.position)
   const score = scoreFormatter(language)
   const shown = (tags: typeof item.concerns.author) => tags.map((tag) => shownConcern(tag, language, score))
-  const queuePath = `/moderate/rounds/${roundId}/queue`
+  const queuePath = queuePathOf(roundId)
   const moderatorKeys = item.concerns.moderator.map((tag) => tag.key)
   const proposedKeys = item.reviewState === 'reviewed' ? moderatorKeys : [...item.concerns.author, ...item.concerns.suggested].map((tag) => tag.key)
   const suggestedBy = new Map(item.concerns.suggested.map((tag) => [tag.key, tag.score]))
@@ -72,10 +87,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     title: `${t('review.title', { id: item.id })} · ${round.title} · Concord`,
     language,
-    search,
+    // The forms post back to this comment's URL, its place in the queue included.
+    formAction: reviewHref(roundId, raw, around.position),
     queueHref: `${queuePath}${search}#queue-title`,
-    previousHref: around.previous ? `${queuePath}/${around.previous}${search}` : null,
-    nextHref: around.next ? `${queuePath}/${around.next}${search}` : null,
+    previousHref: around.previous ? reviewHref(roundId, raw, around.previous) : null,
+    nextHref: around.next ? reviewHref(roundId, raw, around.next) : null,
     comment: {
       id: item.id,
       clauseLabel: item.clauseLabel,
@@ -147,7 +163,7 @@ const MODERATION_ERRORS: Record<Exclude<ModerationError, 'commentUnknown'>, { fi
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'moderator')
-  const { roundId, commentId, filters, search } = readRequest(request, params)
+  const { roundId, commentId, raw, filters, search, from } = readRequest(request, params)
   invariantResponse(getReviewItem(db, roundId, commentId))
   const formData = await request.formData()
   const intent = readIntent(formData.get('intent'))
@@ -155,14 +171,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: emptySchema })
     return badRequest<ActionData>({ form: 'intent', result: submission.reply({ formErrors: ['errors.intent'] }) })
   }
-  // "Save and next" goes to the comment that followed this one before the act changed its place.
-  const next = intent.next ? neighbours(db, roundId, commentId, filters).next : null
+  // Where the comment stood before the act changes its place: "save" stays there, so that next and
+  // previous still go on from it, and "save and next" goes to the comment that followed it.
+  const around = neighbours(db, roundId, commentId, filters, from)
+  invariantResponse(around.position)
+  const position = around.position
   const done = (key: string) => {
     const values = { id: commentId }
-    const queuePath = `/moderate/rounds/${roundId}/queue`
-    if (!intent.next) return redirectWithFlash(`${queuePath}/${commentId}${search}`, { key: `moderation:flash.${key}`, values })
-    if (next) return redirectWithFlash(`${queuePath}/${next}${search}`, { key: `moderation:flash.${key}`, values })
-    return redirectWithFlash(`${queuePath}${search}`, { key: `moderation:flash.${key}Last`, values })
+    if (!intent.next) return redirectWithFlash(reviewHref(roundId, raw, position), { key: `moderation:flash.${key}`, values })
+    if (around.next) return redirectWithFlash(reviewHref(roundId, raw, around.next), { key: `moderation:flash.${key}`, values })
+    return redirectWithFlash(`${queuePathOf(roundId)}${search}`, { key: `moderation:flash.${key}Last`, values })
   }
 
   switch (intent.action) {
@@ -273,12 +291,10 @@ function useShortcuts({ previousHref, nextHref, queueHref }: { previousHref: str
 function Review() {
   const { t } = useTranslation(['moderation', 'regions'])
   const data = useLoaderData<typeof loader>()
-  const { comment, previousHref, nextHref, queueHref, search, choices } = data
+  const { comment, previousHref, nextHref, queueHref, formAction, choices } = data
   const actionData = useActionData<ActionData>()
-  const location = useLocation()
   const busy = useNavigation().state !== 'idle'
   useShortcuts({ previousHref, nextHref, queueHref })
-  const formAction = `${location.pathname}${search}`
   const resultFor = (form: ActionData['form']) => (actionData?.form === form ? actionData.result : undefined)
   const shownForms: ActionData['form'][] = ['concerns', comment.moderation === 'visible' ? 'hide' : 'restore']
   if (comment.suggested.length) shownForms.push('confirm')

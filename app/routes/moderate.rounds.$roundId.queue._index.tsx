@@ -16,6 +16,7 @@ import {
   QUEUE_STATES,
   queueSearch,
   readQueueFilters,
+  REVIEW_POSITION,
   type QueueFilterName,
 } from '~/modules/moderation/queue.schema'
 import { readId } from '~/modules/norms/forms.server'
@@ -103,7 +104,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     total: page.total,
     items: page.items.map((item) => ({
       id: item.id,
-      href: `${queuePath}/${item.id}${search}`,
+      // The row's place as the moderator sees it, so that next and previous go on from it after a review.
+      href: `${queuePath}/${item.id}${queueSearch(raw, { [REVIEW_POSITION]: cursorParam(item.cursor) })}`,
       submitted: formatInstant(item.submittedAt, language, round.timeZone, 'short'),
       clauseLabel: item.clauseLabel,
       position: item.position,

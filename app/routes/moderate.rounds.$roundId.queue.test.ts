@@ -3,6 +3,7 @@ import { auditLog, commentConcerns, comments } from '#db/schema/index'
 import { signupSchema } from '~/modules/accounts/accounts.schema'
 import { createUser } from '~/modules/accounts/accounts.server'
 import { saveComment } from '~/modules/comments/comments.server'
+import { confirmConcerns } from '~/modules/concerns/concerns.server'
 import { createNorm } from '~/modules/norms/norms.server'
 import { createRound } from '~/modules/rounds/rounds.server'
 import { createTestDb } from '~/test/db'
@@ -73,7 +74,13 @@ async function setup() {
   const privacy = submit(roundId, 'Privacy and personal data need protection.', 2)
   const newest = submit(roundId, 'The newest remark, about nothing in particular.', 1)
   const foreign = submit(otherRoundId, 'A remark in the other round.', 1)
-  return { db, roundId, otherRoundId, plain, privacy, newest, foreign }
+  return { db, roundId, otherRoundId, plain, privacy, newest, foreign, submit }
+}
+
+/** A comment's review URL parameter for its place in the queue: waiting (0) or decided (1), time, id. */
+function at(db: Db, commentId: number, rank: 0 | 1 = 0) {
+  const row = db.select({ submittedAt: comments.submittedAt }).from(comments).where(eq(comments.id, commentId)).get()!
+  return `at=${rank}-${row.submittedAt!.getTime()}-${commentId}`
 }
 
 function post(path: string, fields: Record<string, string | string[]>, language = 'fr') {
@@ -112,14 +119,14 @@ function snapshot(db: Db) {
 describe('the review view’s actions', () => {
   it('hides and goes on to the next comment of the same filtered queue, keeping the filters', async () => {
     const { db, roundId, newest, privacy } = await setup()
-    const path = `/moderate/rounds/${roundId}/queue/${newest}?state=unreviewed`
+    const path = `/moderate/rounds/${roundId}/queue/${newest}?state=unreviewed&${at(db, newest)}`
     const response = (await reviewAction({
       request: post(path, { intent: 'hide-next', reason: 'off_topic', note: 'Nothing about the draft.' }),
       params: { roundId: String(roundId), commentId: String(newest) },
       context: CONTEXT,
     })) as Response
     expect(response.status).toBe(302)
-    expect(response.headers.get('Location')).toBe(`/moderate/rounds/${roundId}/queue/${privacy}?state=unreviewed`)
+    expect(response.headers.get('Location')).toBe(`/moderate/rounds/${roundId}/queue/${privacy}?state=unreviewed&${at(db, privacy)}`)
     expect(db.select().from(comments).where(eq(comments.id, newest)).get()).toMatchObject({
       moderation: 'hidden',
       hiddenReason: 'off_topic',
@@ -128,7 +135,7 @@ describe('the review view’s actions', () => {
   })
 
   it('goes back to the queue after the last comment, and stays on the comment with plain "save"', async () => {
-    const { roundId, plain, privacy } = await setup()
+    const { db, roundId, plain, privacy } = await setup()
     const last = (await reviewAction({
       request: post(`/moderate/rounds/${roundId}/queue/${plain}`, { intent: 'concerns-next', concern: ['feasibility', 'privacy'] }),
       params: { roundId: String(roundId), commentId: String(plain) },
@@ -140,7 +147,8 @@ describe('the review view’s actions', () => {
       params: { roundId: String(roundId), commentId: String(privacy) },
       context: CONTEXT,
     })) as Response
-    expect(stay.headers.get('Location')).toBe(`/moderate/rounds/${roundId}/queue/${privacy}?language=en`)
+    // Where it stood before it was confirmed: next and previous go on from there.
+    expect(stay.headers.get('Location')).toBe(`/moderate/rounds/${roundId}/queue/${privacy}?language=en&${at(db, privacy)}`)
   })
 
   it('answers 400 with a message for a missing reason, an unknown concern, no suggestion to confirm or an unknown intent, changing nothing', async () => {
@@ -200,19 +208,99 @@ describe('the review view’s actions', () => {
 
 describe('the review view', () => {
   it('shows suggestions as suggestions, with previous and next links that carry the filters', async () => {
-    const { roundId, privacy, plain, newest } = await setup()
+    const { db, roundId, privacy, plain, newest } = await setup()
     const data = await reviewLoader({
       request: get(`/moderate/rounds/${roundId}/queue/${privacy}?language=en`, 'en'),
       params: { roundId: String(roundId), commentId: String(privacy) },
       context: CONTEXT,
     })
-    expect(data.previousHref).toBe(`/moderate/rounds/${roundId}/queue/${newest}?language=en`)
-    expect(data.nextHref).toBe(`/moderate/rounds/${roundId}/queue/${plain}?language=en`)
+    expect(data.previousHref).toBe(`/moderate/rounds/${roundId}/queue/${newest}?language=en&${at(db, newest)}`)
+    expect(data.nextHref).toBe(`/moderate/rounds/${roundId}/queue/${plain}?language=en&${at(db, plain)}`)
+    expect(data.formAction).toBe(`/moderate/rounds/${roundId}/queue/${privacy}?language=en&${at(db, privacy)}`)
     expect(data.comment.suggested.map((tag) => tag.label)).toContain('Privacy and data protection')
     expect(data.comment.moderator).toEqual([])
     expect(data.comment.state).toBe('suggested')
     const privacyChoice = data.choices.find((choice) => choice.key === 'privacy')!
     expect(privacyChoice).toMatchObject({ suggested: expect.stringMatching(/%$/) as unknown as string, decided: false })
+  })
+
+  /** Opens a comment from the queue page as a moderator would: by its link in the list. */
+  async function openFromQueue(roundId: number, commentId: number, search = '') {
+    const page = await queueLoader({ request: get(`/moderate/rounds/${roundId}/queue${search}`), params: { roundId: String(roundId) }, context: CONTEXT })
+    if (!('items' in page)) throw new Error('queue page refused')
+    return page.items.find((item) => item.id === commentId)!.href
+  }
+
+  const review = (roundId: number, commentId: number, href: string) =>
+    reviewLoader({ request: get(href, 'en'), params: { roundId: String(roundId), commentId: String(commentId) }, context: CONTEXT })
+
+  it('after confirming a comment, next goes on to the next comment still waiting, not to a reviewed one', async () => {
+    const { db, roundId, plain, privacy, newest, submit } = await setup()
+    const older = submit(roundId, 'Retention periods for logs should be short.', 4)
+    // plain was already reviewed: the queue reads newest, privacy, older, then plain.
+    confirmConcerns(db, { roundId, keysByComment: new Map([[plain, []]]), actorId: state.userId })
+    const path = (id: number) => `/moderate/rounds/${roundId}/queue/${id}`
+
+    const href = await openFromQueue(roundId, privacy)
+    expect(href).toBe(`${path(privacy)}?${at(db, privacy)}`)
+    expect((await review(roundId, privacy, href)).nextHref).toBe(`${path(older)}?${at(db, older)}`)
+
+    // Key C: confirm the suggestions and stay on the comment.
+    const confirmed = (await reviewAction({
+      request: post(href, { intent: 'confirm' }),
+      params: { roundId: String(roundId), commentId: String(privacy) },
+      context: CONTEXT,
+    })) as Response
+    expect(confirmed.status).toBe(302)
+    expect(confirmed.headers.get('Location')).toBe(href)
+    expect(db.select({ review: comments.reviewState }).from(comments).where(eq(comments.id, privacy)).get()!.review).toBe('reviewed')
+
+    // Key J: next is the older comment still waiting, not plain (reviewed); previous is still newest.
+    const after = await review(roundId, privacy, confirmed.headers.get('Location')!)
+    expect(after.comment.state).toBe('confirmed')
+    expect(after.nextHref).toBe(`${path(older)}?${at(db, older)}`)
+    expect(after.previousHref).toBe(`${path(newest)}?${at(db, newest)}`)
+    // Opened afresh, without its place, it stands among the reviewed ones: next is plain.
+    expect((await review(roundId, privacy, path(privacy))).nextHref).toBe(`${path(plain)}?${at(db, plain, 1)}`)
+  })
+
+  it('after hiding a comment in a queue filtered to unreviewed ones, next and previous keep to that queue', async () => {
+    const { db, roundId, plain, privacy, newest } = await setup()
+    const href = await openFromQueue(roundId, privacy, '?state=unreviewed')
+    expect(href).toBe(`/moderate/rounds/${roundId}/queue/${privacy}?state=unreviewed&${at(db, privacy)}`)
+    const hidden = (await reviewAction({
+      request: post(href, { intent: 'hide', reason: 'off_topic' }),
+      params: { roundId: String(roundId), commentId: String(privacy) },
+      context: CONTEXT,
+    })) as Response
+    expect(hidden.headers.get('Location')).toBe(href)
+    const after = await review(roundId, privacy, href)
+    expect(after.comment.moderation).toBe('hidden')
+    expect(after.nextHref).toBe(`/moderate/rounds/${roundId}/queue/${plain}?state=unreviewed&${at(db, plain)}`)
+    expect(after.previousHref).toBe(`/moderate/rounds/${roundId}/queue/${newest}?state=unreviewed&${at(db, newest)}`)
+    expect(after.queueHref).toBe(`/moderate/rounds/${roundId}/queue?state=unreviewed#queue-title`)
+  })
+
+  it('ignores a malformed or forged place in the queue, using the comment’s place now, and never fails', async () => {
+    const { db, roundId, plain, privacy, newest } = await setup()
+    confirmConcerns(db, { roundId, keysByComment: new Map([[privacy, ['privacy']]]), actorId: state.userId })
+    const path = `/moderate/rounds/${roundId}/queue/${privacy}`
+    const now = `${path}?${at(db, privacy, 1)}`
+    const time = at(db, privacy).split('-')[1]!
+    const forged = ['at=garbage', 'at=2-1-1', `at=0-${time}-${newest}`, `at=0-${Number(time) + 1}-${privacy}`, `at=0-${'9'.repeat(15)}-${privacy}`, 'at=0-1-1%00']
+    for (const param of forged) {
+      const data = await review(roundId, privacy, `${path}?${param}`)
+      expect(data.formAction, param).toBe(now)
+      expect(data.previousHref, param).toBe(`/moderate/rounds/${roundId}/queue/${plain}?${at(db, plain)}`)
+      expect(data.nextHref, param).toBeNull()
+      const saved = (await reviewAction({
+        request: post(`${path}?${param}`, { intent: 'concerns', concern: ['privacy'] }),
+        params: { roundId: String(roundId), commentId: String(privacy) },
+        context: CONTEXT,
+      })) as Response
+      expect(saved.status, param).toBe(302)
+      expect(saved.headers.get('Location'), param).toBe(now)
+    }
   })
 })
 
@@ -221,6 +309,7 @@ describe('the queue page', () => {
     const { roundId, plain, privacy, newest, foreign } = await setup()
     const page = await queueLoader({ request: get(`/moderate/rounds/${roundId}/queue`), params: { roundId: String(roundId) }, context: CONTEXT })
     expect('items' in page && page.items.map((item) => item.id)).toEqual([newest, privacy, plain])
+    expect('items' in page && page.items[0]!.href).toMatch(new RegExp(`^/moderate/rounds/${roundId}/queue/${newest}\\?at=0-\\d+-${newest}$`))
     expect(JSON.stringify(page)).not.toContain(`/queue/${foreign}`)
     const bad = (await queueLoader({
       request: get(`/moderate/rounds/${roundId}/queue?concern=nope&region=999`),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm'
 import { auditLog, clauses, commentConcerns, comments, concerns, duplicateGroups, rounds, users } from '#db/schema/index'
 import type { StakeholderCategory } from '#db/schema/index'
 import { characterCount } from '~/modules/comments/comments.schema'
@@ -156,8 +156,10 @@ export function listQueue(db: Db, roundId: number, filters: QueueFilters, cursor
   const last = page[page.length - 1]
   return {
     total,
-    items: page.map(({ rank: _rank, at, text, groupId, groupSize, groupCampaign, ...row }) => ({
+    items: page.map(({ rank, at, text, groupId, groupSize, groupCampaign, ...row }) => ({
       ...row,
+      /** Where the row stands in the queue now, for the review view's previous and next. */
+      cursor: { rank, at, id: row.id } satisfies QueueCursor,
       submittedAt: new Date(at),
       excerpt: excerpt(text),
       group: groupId === null ? null : { id: groupId, size: groupSize ?? 0, campaign: Boolean(groupCampaign) },
@@ -232,30 +234,39 @@ export type ReviewItem = NonNullable<ReturnType<typeof getReviewItem>>
 /**
  * The comments before and after one comment in the queue's order under the same filters, whether
  * or not the comment itself still matches them (after it was hidden or confirmed, say).
+ *
+ * `from` is where the comment stood when the moderator opened it, carried in the review URL: once
+ * confirmed or hidden it moves behind every comment still waiting, and going on from its new place
+ * would skip those. A `from` that is not this comment's (another id, another time of submission)
+ * is ignored and its place now is used. The comment itself is never its own neighbour.
  */
-export function neighbours(db: Db, roundId: number, commentId: number, filters: QueueFilters) {
+export function neighbours(db: Db, roundId: number, commentId: number, filters: QueueFilters, from?: QueueCursor | null) {
   const current = db
     .select({ rank: needsReview, at: submittedAt })
     .from(comments)
     .where(and(eq(comments.id, commentId), eq(comments.roundId, roundId), eq(comments.status, 'submitted')))
     .get()
-  if (!current) return { previous: null, next: null }
-  const position = keyOf({ rank: current.rank, at: current.at, id: commentId })
+  if (!current) return { position: null, previous: null, next: null }
+  const position: QueueCursor =
+    from && from.id === commentId && from.at === current.at ? from : { rank: current.rank, at: current.at, id: commentId }
+  const key = keyOf(position)
+  const others = [...queueWhere(roundId, filters), ne(comments.id, commentId)]
+  const cursor = { rank: needsReview, at: submittedAt, id: comments.id }
   const next = db
-    .select({ id: comments.id })
+    .select(cursor)
     .from(comments)
-    .where(and(...queueWhere(roundId, filters), sql`${orderKey} > ${position}`))
+    .where(and(...others, sql`${orderKey} > ${key}`))
     .orderBy(...QUEUE_ORDER)
     .limit(1)
     .get()
   const previous = db
-    .select({ id: comments.id })
+    .select(cursor)
     .from(comments)
-    .where(and(...queueWhere(roundId, filters), sql`${orderKey} < ${position}`))
+    .where(and(...others, sql`${orderKey} < ${key}`))
     .orderBy(...REVERSE_ORDER)
     .limit(1)
     .get()
-  return { previous: previous?.id ?? null, next: next?.id ?? null }
+  return { position, previous: previous ?? null, next: next ?? null }
 }
 
 export type ModerationError = 'commentUnknown' | 'reasonInvalid' | 'noteTooLong' | 'alreadyHidden' | 'notHidden'

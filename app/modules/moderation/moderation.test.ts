@@ -23,7 +23,7 @@ import {
   restoreComment,
   type QueueFilters,
 } from './moderation.server'
-import { hideSchema, NOTE_MAX, queueSearch, readIntent, readQueueFilters, restoreSchema } from './queue.schema'
+import { hideSchema, NOTE_MAX, queueSearch, readIntent, readQueueFilters, readReviewPosition, restoreSchema } from './queue.schema'
 
 const HOUR = 60 * 60 * 1000
 const START = Date.UTC(2026, 2, 1, 9)
@@ -49,6 +49,11 @@ const SPECS: Spec[] = [
   { author: 'france', clause: '1', position: 'support', language: 'fr', text: 'Nous soutenons la clause 1 telle quelle.' },
   { author: 'brazil', clause: '1', position: 'amend', language: 'en', text: 'Clause 1 should say who decides, and by when.' },
 ]
+
+/** The ids of a comment's neighbours in the queue. */
+function idsAround(around: ReturnType<typeof neighbours>) {
+  return { previous: around.previous?.id ?? null, next: around.next?.id ?? null }
+}
 
 async function setup() {
   const db = createTestDb()
@@ -230,15 +235,50 @@ describe('the moderation queue', () => {
 
   it('finds the previous and next comment in the same filtered order', async () => {
     const { db, roundId, ids, moderatorId } = await setup()
-    expect(neighbours(db, roundId, ids[3]!, {})).toEqual({ previous: ids[4], next: ids[2] })
-    expect(neighbours(db, roundId, ids[5]!, {})).toEqual({ previous: null, next: ids[4] })
-    expect(neighbours(db, roundId, ids[0]!, { language: 'en' })).toEqual({ previous: ids[3], next: null })
-    expect(neighbours(db, roundId, ids[3]!, { language: 'en' })).toEqual({ previous: ids[5], next: ids[0] })
+    const around = (commentId: number, filters: QueueFilters) => idsAround(neighbours(db, roundId, commentId, filters))
+    expect(around(ids[3]!, {})).toEqual({ previous: ids[4], next: ids[2] })
+    expect(around(ids[5]!, {})).toEqual({ previous: null, next: ids[4] })
+    expect(around(ids[0]!, { language: 'en' })).toEqual({ previous: ids[3], next: null })
+    expect(around(ids[3]!, { language: 'en' })).toEqual({ previous: ids[5], next: ids[0] })
     // A comment that no longer matches its filter (just hidden) still has its place in the order.
     hideComment(db, { roundId, commentId: ids[3]!, reason: 'spam', actorId: moderatorId })
-    expect(neighbours(db, roundId, ids[5]!, { state: 'unreviewed' }).next).toBe(ids[4])
-    expect(neighbours(db, roundId, ids[3]!, { state: 'unreviewed' })).toEqual({ previous: ids[0], next: null })
-    expect(neighbours(db, roundId, 999_999, {})).toEqual({ previous: null, next: null })
+    expect(around(ids[5]!, { state: 'unreviewed' }).next).toBe(ids[4])
+    expect(around(ids[3]!, { state: 'unreviewed' })).toEqual({ previous: ids[0], next: null })
+    expect(neighbours(db, roundId, 999_999, {})).toEqual({ position: null, previous: null, next: null })
+  })
+
+  it('goes on from where a comment stood when it was opened, not from where its review moved it', async () => {
+    const { db, roundId, ids, moderatorId } = await setup()
+    // c2 already reviewed; the moderator opens c4 (third in the queue) and confirms it.
+    confirmConcerns(db, { roundId, keysByComment: new Map([[ids[1]!, []]]), actorId: moderatorId })
+    const opened = neighbours(db, roundId, ids[3]!, {})
+    expect(opened.position).toMatchObject({ rank: 0, id: ids[3] })
+    confirmConcerns(db, { roundId, keysByComment: new Map([[ids[3]!, ['privacy']]]), actorId: moderatorId })
+    // From its place now (behind every comment still waiting) the next one is a reviewed one …
+    const now = neighbours(db, roundId, ids[3]!, {})
+    expect(now.position).toMatchObject({ rank: 1, id: ids[3] })
+    expect(idsAround(now)).toEqual({ previous: ids[0], next: ids[1] })
+    // … from its place when opened, the next one still waiting, and the previous one before it.
+    const kept = neighbours(db, roundId, ids[3]!, {}, opened.position)
+    expect(kept.position).toEqual(opened.position)
+    expect(idsAround(kept)).toEqual({ previous: ids[4], next: ids[2] })
+    expect(kept.next).toMatchObject({ rank: 0, id: ids[2] })
+    // Under a filter it no longer matches, too.
+    expect(idsAround(neighbours(db, roundId, ids[3]!, { state: 'unreviewed' }, opened.position))).toEqual({ previous: ids[4], next: ids[2] })
+    expect(idsAround(neighbours(db, roundId, ids[3]!, { state: 'unreviewed' }))).toEqual({ previous: ids[0], next: null })
+    // A position that is not this comment's is ignored: another id, another time, or out of the queue.
+    const position = opened.position!
+    for (const forged of [{ ...position, id: ids[2]! }, { ...position, at: position.at + 1 }]) {
+      expect(neighbours(db, roundId, ids[3]!, {}, forged).position, JSON.stringify(forged)).toEqual(now.position)
+    }
+    // The comment is never its own neighbour, whichever place it is read from: c6, opened first and
+    // now the newest confirmed one, would otherwise follow itself among the confirmed.
+    confirmConcerns(db, { roundId, keysByComment: new Map([[ids[5]!, []]]), actorId: moderatorId })
+    const openedFirst = { rank: 0 as const, at: START + 5 * HOUR, id: ids[5]! }
+    expect(idsAround(neighbours(db, roundId, ids[5]!, { state: 'confirmed' }, openedFirst))).toEqual({ previous: null, next: ids[3] })
+    // c5 read from behind the queue's waiting part (as if opened while hidden, then restored).
+    const behind = neighbours(db, roundId, ids[4]!, {}, { rank: 1, at: START + 4 * HOUR, id: ids[4]! })
+    expect(idsAround(behind)).toEqual({ previous: ids[5], next: ids[3] })
   })
 })
 
@@ -414,6 +454,13 @@ describe('the audit log listing', () => {
 })
 
 describe('queue filters in the URL', () => {
+  it('reads a review URL’s position in the queue, and ignores a malformed one', () => {
+    expect(readReviewPosition(new URLSearchParams('state=hidden&at=1-1700000000000-12'))).toEqual({ rank: 1, at: 1_700_000_000_000, id: 12 })
+    for (const bad of ['', 'at=', 'at=2-1-1', 'at=0-1', 'at=0-1-1-1', 'at=0-%2D5-1', 'at=0-1e3-1', `at=0-${'9'.repeat(16)}-1`, 'at=0-1-1%27']) {
+      expect(readReviewPosition(new URLSearchParams(bad)), bad).toBeNull()
+    }
+  })
+
   it('reads valid filters and a cursor, and refuses tampered ones', () => {
     const good = readQueueFilters(new URLSearchParams('clause=whole&category=research&region=019&language=pt-BR&concern=privacy&state=suggested&after=0-1700000000000-12'))
     expect(good.parsed.success && good.parsed.data).toEqual({

@@ -84,6 +84,20 @@ export function cursorParam(cursor: { rank: number; at: number; id: number }) {
   return `${cursor.rank}-${cursor.at}-${cursor.id}`
 }
 
+/** The review URL's parameter for where the comment stood in the queue when the moderator opened it. */
+export const REVIEW_POSITION = 'at'
+
+/**
+ * The comment's position carried by a review URL (see `neighbours`), or null when there is none or
+ * it is malformed: it only guides previous and next, so a bad one is ignored rather than refused.
+ */
+export function readReviewPosition(searchParams: URLSearchParams) {
+  const match = CURSOR.exec(searchParams.get(REVIEW_POSITION)?.trim() ?? '')
+  if (!match) return null
+  const [, rank, at, id] = match
+  return { rank: Number(rank) as 0 | 1, at: Number(at), id: Number(id) }
+}
+
 const note = z.preprocess(
   (value) => (typeof value === 'string' ? value.trim() : value),
   z
