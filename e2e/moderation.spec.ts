@@ -3,6 +3,7 @@ import { and, count, eq } from 'drizzle-orm'
 import { STAKEHOLDER_CATEGORIES } from '#db/schema/accounts'
 import { clauses, commentConcerns, comments, concerns, duplicateGroups } from '#db/schema/index'
 import { saveComment } from '~/modules/comments/comments.server'
+import { confirmConcerns } from '~/modules/concerns/concerns.server'
 import { createNorm, createVersionFrom } from '~/modules/norms/norms.server'
 import { createRound } from '~/modules/rounds/rounds.server'
 import { publishSummary } from '~/modules/summaries/summaries.server'
@@ -108,13 +109,18 @@ test('a moderator reviews the queue by keyboard alone and hides a comment; its a
   createUser,
   login,
 }) => {
+  // The longest walk of the suite: eight steps over five pages, four of them scanned by axe.
+  test.slow()
   const [moderator, amina, bo] = await Promise.all([
     createUser({ role: 'moderator' }),
     createUser({ displayName: 'Amina E2E' }),
     createUser(),
   ])
   const { roundId } = openRound(database, `Review E2E ${Date.now()}`)
-  // Oldest first; the queue shows the newest first.
+  // Oldest first; the queue shows the newest first, those still waiting for a decision before the others.
+  const settled = submit(database, roundId, bo.id, 'The preamble reads well as it is.', 50)
+  confirmConcerns(database, { roundId, keysByComment: new Map([[settled, []]]), actorId: moderator.id })
+  const older = submit(database, roundId, bo.id, 'Export controls on intrusion software need clearer definitions.', 40)
   const costs = submit(database, roundId, bo.id, 'Small businesses cannot carry the costs of yet another duty.', 30)
   const watching = submit(database, roundId, amina.id, 'Bulk surveillance of personal data must end.', 20)
   const spam = submit(database, roundId, amina.id, 'Buy cheap watches today at cheap-watches.example, best prices!', 10)
@@ -189,6 +195,16 @@ test('a moderator reviews the queue by keyboard alone and hides a comment; its a
     await expect(page.getByText(en('moderation:states.confirmed'), { exact: true })).toBeVisible()
     expect(concernKeys(database, costs, 'moderator')).toEqual(costsSuggested)
     expect(commentRow(database, costs).reviewState).toBe('reviewed')
+  })
+
+  await test.step('next after confirming goes on to the comment still waiting, not to an older reviewed one', async () => {
+    // The reviewed one the comment's new place would lead to, had next gone on from there.
+    expect(commentRow(database, settled).reviewState).toBe('reviewed')
+    await page.keyboard.press('j')
+    await reviewing(page, roundId, older)
+    const waiting = concernKeys(database, older, 'suggested').length ? 'suggested' : 'unreviewed'
+    await expect(page.locator('.review-state .badge')).toHaveText(en(`moderation:states.${waiting}`))
+    expect(commentRow(database, older).reviewState).toBe('unreviewed')
   })
 
   await test.step('the public round page counts the hidden comment by its reason, and links to a published summary', async () => {
