@@ -108,6 +108,11 @@ function SiteHeader() {
                 <NavLink to="/moderate">{t('nav.moderate')}</NavLink>
               </li>
             ) : null}
+            {user && (user.role === 'regional_viewer' || user.role === 'admin') ? (
+              <li>
+                <NavLink to="/regional">{t('nav.regional')}</NavLink>
+              </li>
+            ) : null}
             {user?.role === 'admin' ? (
               <li>
                 <NavLink to="/admin/users">{t('nav.admin')}</NavLink>

@@ -176,6 +176,13 @@ function NarrativeField({
 }
 
 export default function SummaryBuilder() {
+  const { narrativeLanguage } = useLoaderData<typeof loader>()
+  // One form per narrative language: the form keeps what was typed across navigations, so without a
+  // new form the French fields would still hold the English texts (and saving would store them as French).
+  return <BuilderPage key={narrativeLanguage} />
+}
+
+function BuilderPage() {
   const { t } = useTranslation('summaries')
   const data = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()

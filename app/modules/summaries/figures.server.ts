@@ -22,22 +22,31 @@ export type Lens = {
 
 const EMPTY = Object.freeze({})
 
-function lensWhere(lens: Lens): SQL {
+/** The lens as a condition on the comments of the table aliased `alias` (c or m, our own names). */
+function lensWhere(lens: Lens, alias: 'c' | 'm' = 'c'): SQL {
+  const a = sql.raw(alias)
   const parts: SQL[] = [sql`1 = 1`]
-  if (lens.region) parts.push(sql`c.region_code = ${lens.region}`)
-  if (lens.subregion) parts.push(sql`c.subregion_code = ${lens.subregion}`)
+  if (lens.region) parts.push(sql`${a}.region_code = ${lens.region}`)
+  if (lens.subregion) parts.push(sql`${a}.subregion_code = ${lens.subregion}`)
   if (lens.organization) {
     const members = sql`(select country_code from regional_organization_members where organization_key = ${lens.organization})`
-    parts.push(lens.outside ? sql`(c.country_code is null or c.country_code not in ${members})` : sql`c.country_code in ${members}`)
+    parts.push(
+      lens.outside
+        ? sql`(${a}.country_code is null or ${a}.country_code not in ${members})`
+        : sql`${a}.country_code in ${members}`,
+    )
   }
-  if (lens.category) parts.push(sql`c.category = ${lens.category}`)
-  if (lens.language) parts.push(sql`c.declared_language = ${lens.language}`)
+  if (lens.category) parts.push(sql`${a}.category = ${lens.category}`)
+  if (lens.language) parts.push(sql`${a}.declared_language = ${lens.language}`)
   return sql.join(parts, sql` and `)
 }
 
 /**
  * The counted comments ("units") of a round under a lens: visible submitted comments, a campaign
- * only through its earliest visible member, which carries the campaign's signatory count.
+ * only through its earliest visible member, which carries the campaign's signatory count. Under a
+ * lens a campaign is its members seen through the lens: counted once if any of them is, through the
+ * earliest of them, with that many signatories — so an organization's members and everyone else
+ * each count their own share of a campaign, and nobody's signatures are counted on the other side.
  */
 function units(roundId: number, lens: Lens) {
   return sql`
@@ -45,6 +54,7 @@ function units(roundId: number, lens: Lens) {
       select m.duplicate_group_id as group_id, min(m.id) as id, count(*) as signatories
       from comments m join duplicate_groups g on g.id = m.duplicate_group_id and g.is_campaign = 1
       where m.round_id = ${roundId} and m.status = 'submitted' and m.moderation = 'visible'
+        and ${lensWhere(lens, 'm')}
       group by m.duplicate_group_id
     ),
     units as (

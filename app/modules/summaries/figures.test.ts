@@ -104,6 +104,26 @@ describe('summary figures', () => {
     expect(buildFigures(db, roundId, { category: 'civil_society' }).clauses.find((c) => c.label === '2')!.all.amend).toBe(1)
   })
 
+  it('splits a campaign by the lens: each side counts its own signatories once', async () => {
+    const { db, roundId, say } = await setup()
+    // The earliest signatory is French: before, the African Union's lens lost the campaign entirely
+    // and everyone else's counted the Kenyan signatures too.
+    for (const country of ['FR', 'KE', 'FR', 'KE', 'KE'])
+      await say('civil_society', country, '1', 'oppose', CAMPAIGN)
+    await say('government', 'FR', '1', 'support', 'France supports the clause on infrastructure protection.')
+
+    const whole = buildFigures(db, roundId).participation
+    expect(whole).toMatchObject({ comments: 6, counted: 2, campaigns: 1, campaignSignatories: 5 })
+    const members = buildFigures(db, roundId, { organization: 'au' })
+    expect(members.participation).toMatchObject({ comments: 3, counted: 1, campaigns: 1, campaignSignatories: 3 })
+    expect(members.clauses.find((clause) => clause.label === '1')!.all).toMatchObject({ oppose: 1, total: 1, net: -1 })
+    const others = buildFigures(db, roundId, { organization: 'au', outside: true })
+    expect(others.participation).toMatchObject({ comments: 3, counted: 2, campaigns: 1, campaignSignatories: 2 })
+    expect(others.clauses.find((clause) => clause.label === '1')!.all).toMatchObject({ support: 1, oppose: 1, net: 0 })
+    // A lens that sees no signatory sees no campaign.
+    expect(buildFigures(db, roundId, { category: 'government' }).participation).toMatchObject({ counted: 1, campaigns: 0 })
+  })
+
   it('ranks clauses from shared to divisive and quotes published comments only', async () => {
     const { db, roundId, say } = await setup()
     await say('government', 'FR', '1', 'support', 'Governments agree with the first clause entirely and without reservation.')

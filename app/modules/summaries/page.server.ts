@@ -14,6 +14,7 @@ import { getRoundForReader } from '~/modules/rounds/rounds.server'
 import { getUser } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { invariantResponse } from '~/utils/http.server'
+import { CSV_TABLES } from './exports.server'
 import {
   getSnapshot,
   latestSnapshot,
@@ -65,7 +66,7 @@ const LENS_PREFIX = 'lens'
 
 export async function loadSummaryPage(request: Request, roundParam: string | undefined, source: Source) {
   const roundId = positiveIdOf(roundParam)
-  const { t, language } = await getFixedT(request, ['summaries', 'common', 'regions'])
+  const { t, language } = await getFixedT(request, ['summaries', 'common', 'regions', 'regional'])
   const now = new Date()
   const round = getRoundForReader(db, roundId, language, now)
   invariantResponse(round, 'Not found')
@@ -204,10 +205,33 @@ export async function loadSummaryPage(request: Request, roundParam: string | und
       : null,
   }
 
+  // Open data of the version shown (never of the unpublished draft), and through the lens when one applies.
+  const lensQuery = LENS_FILTERS.flatMap((filter) => {
+    const value = choice.lens[filter]
+    return value ? [`${filter}=${encodeURIComponent(value)}`] : []
+  }).join('&')
+  const downloadLinks = (query: string, through: boolean) => ({
+    json: { href: `/rounds/${roundId}/summary.json?${query}`, label: t(through ? 'downloads.jsonLens' : 'downloads.json') },
+    csv: CSV_TABLES.map((table) => ({
+      table,
+      href: `/rounds/${roundId}/summary.csv?${query}&table=${table}`,
+      label: t(through ? 'downloads.csvLens' : 'downloads.csv', { table: t(`regional:tables.${table}`) }),
+    })),
+  })
+  const downloads =
+    snapshot.number === null
+      ? null
+      : {
+          number: snapshot.number,
+          published: downloadLinks(`version=${snapshot.number}`, false),
+          lens: active ? downloadLinks(`version=${snapshot.number}&${lensQuery}`, true) : null,
+        }
+
   return {
     ...base,
     title: `${t('page.title')} · ${round.title} · Concord`,
     published: true as const,
+    downloads,
     preview: source.kind === 'draft',
     snapshot,
     newer,

@@ -4,6 +4,7 @@ import { BarChart } from '~/components/charts/bar-chart'
 import { Heatmap } from '~/components/charts/heatmap'
 import { DateTime } from '~/components/date-time'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
+import { useHydrated } from '~/components/use-hydrated'
 import type { SummaryPageData } from './page.server'
 import { HowToRead, SummaryDocument } from './summary-document'
 import { isUnknownFilters, LENS_FILTERS } from './summaries.schema'
@@ -84,11 +85,18 @@ export function SummaryPage({ data }: { data: PublishedData | NotPublishedData }
         </p>
       ) : null}
 
+      {data.downloads ? <Downloads downloads={data.downloads} /> : null}
+
       <nav className="summary-toc no-print" aria-labelledby="toc-title">
         <h2 id="toc-title" className="visually-hidden">
           {t('toc.title')}
         </h2>
         <ul>
+          {data.downloads ? (
+            <li>
+              <a href="#downloads-title">{t('downloads.title')}</a>
+            </li>
+          ) : null}
           <li>
             <a href="#how-to-read-title">{t('howToRead.title')}</a>
           </li>
@@ -151,6 +159,51 @@ export function SummaryPage({ data }: { data: PublishedData | NotPublishedData }
         )}
       </section>
     </article>
+  )
+}
+
+/**
+ * The version's open data (JSON, and each table as CSV; plain links the browser downloads, with or
+ * without JavaScript) and printing: a button once scripts run, and always how to print without it.
+ */
+function Downloads({ downloads }: { downloads: NonNullable<PublishedData['downloads']> }) {
+  const { t } = useTranslation('summaries')
+  const hydrated = useHydrated()
+  const sets = [
+    { key: 'published', intro: t('downloads.published', { number: downloads.number }), links: downloads.published },
+    ...(downloads.lens ? [{ key: 'lens', intro: t('downloads.lens'), links: downloads.lens }] : []),
+  ]
+  return (
+    <section className="summary-downloads no-print" aria-labelledby="downloads-title">
+      <h2 id="downloads-title">{t('downloads.title')}</h2>
+      {sets.map((set) => (
+        <div key={set.key} className="summary-downloads__set">
+          <p id={`downloads-${set.key}`}>{set.intro}</p>
+          <ul className="summary-downloads__links" aria-labelledby={`downloads-${set.key}`}>
+            <li>
+              <a href={set.links.json.href} download>
+                {set.links.json.label}
+              </a>
+            </li>
+            {set.links.csv.map((link) => (
+              <li key={link.table}>
+                <a href={link.href} download>
+                  {link.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+      <p className="summary-print">
+        {hydrated ? (
+          <button type="button" className="button button--quiet" onClick={() => window.print()}>
+            {t('print.button')}
+          </button>
+        ) : null}{' '}
+        <span className="field__hint">{t('print.hint')}</span>
+      </p>
+    </section>
   )
 }
 
