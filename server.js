@@ -86,7 +86,8 @@ app.use((req, res, next) => {
 
 app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }))
 app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }))
-app.all('*', createRequestHandler({ build, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce }) }))
+// clientAddress: what the rate limits count per address (req.ip honours TRUST_PROXY).
+app.all('*', createRequestHandler({ build, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce, clientAddress: req.ip }) }))
 
 const server = app.listen(port, host, () => {
   console.log(JSON.stringify({ level: 'info', msg: 'listening', port }))
