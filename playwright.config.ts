@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from '@playwright/test'
+import { UNREACHABLE_RATE_LIMITS } from './e2e/rate-limit-env'
 
 /**
  * End-to-end tests: the production build (`npm run build` first) served by `node server.js` on its
@@ -19,13 +20,6 @@ const baseURL = `http://localhost:${port}`
  */
 const databasePath = path.join(root, 'data', 'e2e', 'concord-e2e.db')
 process.env.DATABASE_PATH = databasePath
-
-/** Every RATE_LIMIT_<ACTION>_<SCOPE> variable (app/utils/rate-limit.server.ts), set out of reach. */
-export const UNREACHABLE_RATE_LIMITS = Object.fromEntries(
-  ['SIGNUP', 'LOGIN', 'COMMENT', 'EXPORT'].flatMap((action) =>
-    ['IP', 'ACCOUNT'].map((scope) => [`RATE_LIMIT_${action}_${scope}`, '1000000/1']),
-  ),
-)
 
 export default defineConfig({
   testDir: './e2e',
@@ -74,8 +68,7 @@ export default defineConfig({
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_PATH: databasePath,
-      // The suite signs up, logs in and comments far more often than a person would: limits it never
-      // reaches (e2e/rate-limits.spec.ts tests the limits on a server of its own).
+      // Rate limits out of reach (e2e/rate-limits.spec.ts tests them on a server of its own).
       ...UNREACHABLE_RATE_LIMITS,
       // No INSECURE_COOKIES: Chromium keeps Secure cookies on http://localhost, so the e2e server
       // sends the same cookies as production does.
