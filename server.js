@@ -40,6 +40,8 @@ app.use(
       },
     },
     crossOriginEmbedderPolicy: false,
+    // As frame-ancestors 'none', for browsers that only know the older header.
+    xFrameOptions: { action: 'deny' },
     strictTransportSecurity: process.env.HSTS === '1',
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   }),

@@ -7,7 +7,7 @@ import { FormErrors, TextField } from '~/components/forms'
 import { loginSchema } from '~/modules/accounts/accounts.schema'
 import { authenticate } from '~/modules/accounts/accounts.server'
 import { getFixedT, languageCookie } from '~/modules/i18n/i18n.server'
-import { getUser, startSession } from '~/utils/auth.server'
+import { endSession, getUser, startSession } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { badRequest, safeRedirect } from '~/utils/http.server'
@@ -43,6 +43,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // One message whether the account exists or not.
     return badRequest(submission.reply({ formErrors: ['errors.loginFailed'], hideFields: ['password'] }))
   }
+  // A new session with a new id; the one this browser held before, if any, ends.
+  await endSession(request)
   const headers = new Headers()
   headers.append('Set-Cookie', await startSession(user.id))
   headers.append('Set-Cookie', await languageCookie.serialize(user.language))
