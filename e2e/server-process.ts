@@ -140,7 +140,7 @@ export function prepareConsultation(databasePath: string): { db: Db; consultatio
 export type Account = { id: string; email: string; password: string; sessionId: string }
 
 /** An account with a session of its own, made straight in the database. */
-export async function accountWithSession(db: Db, role: Role = 'participant', label = role): Promise<Account> {
+export async function accountWithSession(db: Db, role: Role = 'participant', label: string = role): Promise<Account> {
   const email = `e2e-${label}-${randomUUID().slice(0, 8)}@example.org`
   const password = `pw-${randomUUID()}`
   const input = signupSchema.parse({

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3'
 import { RateLimiterMemory, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import { textDirection } from '~/modules/i18n/i18n'
 import { fixedT, getLanguage } from '~/modules/i18n/i18n.server'
+import { log } from './log.server'
 
 /**
  * Rate limits on the requests an attacker or a flood would repeat: sign-up, log-in, comment
@@ -161,7 +162,7 @@ export async function checkRateLimit(
   })
   if (!verdict.limited) return null
   // Which limit, never whose: no address or email in the log.
-  process.stdout.write(JSON.stringify({ level: 'warn', msg: 'rate limited', action, scope: verdict.scope }) + '\n')
+  log('warn', 'rate limited', { action, scope: verdict.scope })
   return { retryAfter: verdict.retryAfter, headers: new Headers({ 'Retry-After': String(verdict.retryAfter) }) }
 }
 
