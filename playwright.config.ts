@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from '@playwright/test'
+import { UNREACHABLE_RATE_LIMITS } from './e2e/rate-limit-env'
 
 /**
  * End-to-end tests: the production build (`npm run build` first) served by `node server.js` on its
@@ -67,6 +68,8 @@ export default defineConfig({
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_PATH: databasePath,
+      // Rate limits out of reach (e2e/rate-limits.spec.ts tests them on a server of its own).
+      ...UNREACHABLE_RATE_LIMITS,
       // No INSECURE_COOKIES: Chromium keeps Secure cookies on http://localhost, so the e2e server
       // sends the same cookies as production does.
     },

@@ -12,5 +12,7 @@ declare module '@remix-run/server-runtime' {
   interface AppLoadContext {
     /** Nonce of this response's Content-Security-Policy, set by server.js. */
     cspNonce: string
+    /** The client's address, for the rate limits; set by server.js (honouring TRUST_PROXY). */
+    clientAddress?: string
   }
 }

@@ -40,6 +40,8 @@ app.use(
       },
     },
     crossOriginEmbedderPolicy: false,
+    // As frame-ancestors 'none', for browsers that only know the older header.
+    xFrameOptions: { action: 'deny' },
     strictTransportSecurity: process.env.HSTS === '1',
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   }),
@@ -78,7 +80,8 @@ app.use((req, res, next) => {
   res.on('finish', () => {
     if (req.path === '/healthz') return
     const ms = Number(process.hrtime.bigint() - started) / 1e6
-    const line = { level: 'info', msg: 'request', method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }
+    // originalUrl: req.path is relative to a mount point (/build) by the time the response ends.
+    const line = { level: 'info', msg: 'request', method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 }
     process.stdout.write(JSON.stringify(line) + '\n')
   })
   next()
@@ -86,19 +89,51 @@ app.use((req, res, next) => {
 
 app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }))
 app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }))
-app.all('*', createRequestHandler({ build, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce }) }))
+// clientAddress: what the rate limits count per address (req.ip honours TRUST_PROXY).
+app.all('*', createRequestHandler({ build, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce, clientAddress: req.ip }) }))
+
+// Errors outside Remix (a malformed URL, say): a JSON log line naming the kind of error only (its
+// message may quote what was sent), instead of Express's stack trace on stderr.
+app.use((error, req, res, next) => {
+  const status = Number.isInteger(error?.status) && error.status >= 400 && error.status < 600 ? error.status : 500
+  process.stderr.write(JSON.stringify({ level: 'error', msg: 'request failed', method: req.method, status, error: error?.name ?? 'Error' }) + '\n')
+  if (res.headersSent) return next(error)
+  res.status(status).type('text/plain').send(status === 500 ? 'Internal server error' : 'Bad request')
+})
 
 const server = app.listen(port, host, () => {
   console.log(JSON.stringify({ level: 'info', msg: 'listening', port }))
 })
 server.keepAliveTimeout = 65_000
 
-// Graceful shutdown: stop accepting, let requests in flight finish, then exit.
+// Graceful shutdown: stop accepting, let requests in flight finish, then exit. A keep-alive
+// connection is closed as soon as its last response is done; a response that starts during the
+// shutdown says Connection: close. After SHUTDOWN_TIMEOUT_MS the process exits anyway, with code 1.
+const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS || 10_000)
+let shuttingDown = false
+let inFlight = 0
+server.on('request', (req, res) => {
+  inFlight += 1
+  if (shuttingDown && !res.headersSent) res.setHeader('Connection', 'close')
+  res.on('close', () => {
+    inFlight -= 1
+    if (shuttingDown) setImmediate(() => server.closeIdleConnections())
+  })
+})
+
 function shutdown(signal) {
-  console.log(JSON.stringify({ level: 'info', msg: 'shutting down', signal }))
-  server.close(() => process.exit(0))
-  server.closeIdleConnections?.()
-  setTimeout(() => process.exit(0), 10_000).unref()
+  if (shuttingDown) return
+  shuttingDown = true
+  console.log(JSON.stringify({ level: 'info', msg: 'shutting down', signal, inFlight }))
+  server.close(() => {
+    console.log(JSON.stringify({ level: 'info', msg: 'stopped' }))
+    process.exit(0)
+  })
+  server.closeIdleConnections()
+  setTimeout(() => {
+    console.log(JSON.stringify({ level: 'warn', msg: 'shutdown timed out', inFlight }))
+    process.exit(1)
+  }, shutdownTimeoutMs).unref()
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'))
 process.on('SIGINT', () => shutdown('SIGINT'))

@@ -5,6 +5,7 @@ import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { I18nextProvider } from 'react-i18next'
 import { getLanguage, i18nServer } from '~/modules/i18n/i18n.server'
+import { logError } from '~/utils/log.server'
 import { NonceProvider } from '~/utils/nonce'
 
 export const streamTimeout = 5_000
@@ -44,7 +45,7 @@ export default async function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500
-          if (shellRendered) console.error(error)
+          if (shellRendered) logError('render failed', error, { path: new URL(request.url).pathname })
         },
       },
     )
@@ -54,5 +55,5 @@ export default async function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return
-  console.error(error)
+  logError('request failed', error, { method: request.method, path: new URL(request.url).pathname })
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { registerAuditCommands } from './audit'
+import { registerBackupCommands } from './backup'
 import { registerCommentCommands } from './comments'
 import { registerConcernCommands } from './concerns'
 import { registerDemoCommands } from './demo'
@@ -24,6 +25,7 @@ export async function main(argv: string[]) {
   registerConcernCommands(program)
   registerCommentCommands(program)
   registerSummaryCommands(program)
+  registerBackupCommands(program)
   try {
     await program.parseAsync(argv)
     return 0

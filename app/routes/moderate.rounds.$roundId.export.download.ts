@@ -5,13 +5,15 @@ import { getRound } from '~/modules/rounds/rounds.server'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { invariantResponse } from '~/utils/http.server'
+import { enforceRateLimit } from '~/utils/rate-limit.server'
 
 /**
  * The export file of a round (`?format=csv|jsonl`), streamed as it is read: the comments go out in
  * batches, paced by how fast the client takes them, so no round is ever held in memory.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, 'moderator')
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const moderator = await requireRole(request, 'moderator')
+  await enforceRateLimit({ request, context }, 'export', moderator.id)
   const roundId = Number(params.roundId)
   invariantResponse(Number.isSafeInteger(roundId) && roundId > 0)
   invariantResponse(getRound(db, roundId, 'en'))

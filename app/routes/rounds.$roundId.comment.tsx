@@ -34,9 +34,12 @@ import { requireUser } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { invariantResponse } from '~/utils/http.server'
+import { checkRateLimit, RATE_LIMITED_MESSAGE, retryAfterHeaders } from '~/utils/rate-limit.server'
 import cssHref from '~/styles/rounds.css'
 
 export const handle = { i18n: ['rounds', 'comments'] }
+
+export const headers = retryAfterHeaders
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cssHref }]
 
@@ -178,7 +181,7 @@ async function readForm(request: Request) {
   }
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const roundId = roundIdOf(params.roundId)
   const formData = await readForm(request)
@@ -226,6 +229,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Save draft or submit; the schema refuses any other intent.
   const clause = String(formData.get('clause') ?? '').slice(0, 20)
   const submission = parseWithZod(formData, { schema: commentSchema })
+  // Saving a draft counts as submitting: both write, per address and per account.
+  const limited = await checkRateLimit({ request, context }, 'comment', user.id)
+  if (limited) {
+    return data<ActionData>(
+      { kind: 'comment', clause, result: submission.reply({ formErrors: [RATE_LIMITED_MESSAGE] }) },
+      { status: 429, headers: limited.headers },
+    )
+  }
   if (submission.status !== 'success') {
     return data<ActionData>({ kind: 'comment', clause, result: keysOnly(submission.reply()) }, { status: 400 })
   }

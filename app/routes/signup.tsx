@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { STAKEHOLDER_CATEGORIES } from '#db/schema/accounts'
@@ -14,8 +14,11 @@ import { getUser, startSession } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { badRequest } from '~/utils/http.server'
+import { checkRateLimit, RATE_LIMITED_MESSAGE, retryAfterHeaders } from '~/utils/rate-limit.server'
 
 export const handle = { i18n: ['accounts'] }
+
+export const headers = retryAfterHeaders
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Concord' }]
 
@@ -32,9 +35,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: signupSchema })
+  // Per address, and per email address asked for (which also slows finding out who has an account).
+  const email = formData.get('email')
+  const limited = await checkRateLimit({ request, context }, 'signup', typeof email === 'string' ? email : null)
+  if (limited) {
+    return data(submission.reply({ formErrors: [RATE_LIMITED_MESSAGE], hideFields: ['password'] }), {
+      status: 429,
+      headers: limited.headers,
+    })
+  }
   if (submission.status !== 'success') return badRequest(submission.reply({ hideFields: ['password'] }))
   const result = await createUser(db, submission.value)
   if (!result.ok) return badRequest(submission.reply({ fieldErrors: result.errors, hideFields: ['password'] }))

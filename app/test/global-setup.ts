@@ -11,6 +11,8 @@ export default async function setup() {
   const template = path.join(dir, 'template.db')
   // Modules that import the process-wide client get a database of their own, never data/.
   process.env.DATABASE_PATH = path.join(dir, 'default.db')
+  // Rate-limit counters in memory, one store per test file: no file shared between the workers.
+  process.env.RATE_LIMIT_DATABASE_PATH = ':memory:'
   const { openDatabase, prepareDatabase } = await import('~/utils/db.server')
   const db = prepareDatabase(openDatabase(template))
   db.$client.pragma('wal_checkpoint(TRUNCATE)')

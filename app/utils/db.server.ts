@@ -16,15 +16,25 @@ export function defaultDatabasePath() {
 }
 
 /**
+ * NORMAL unless DATABASE_SYNCHRONOUS=FULL: in WAL mode NORMAL keeps every committed transaction
+ * through a crash or kill -9 of the process; FULL also through a power cut or an OS crash, at the
+ * cost of an fsync per commit. See the README's durability decision.
+ */
+export function synchronousMode(value = process.env.DATABASE_SYNCHRONOUS) {
+  const mode = (value || 'NORMAL').trim().toUpperCase()
+  if (mode !== 'NORMAL' && mode !== 'FULL') throw new Error(`DATABASE_SYNCHRONOUS must be NORMAL or FULL; it is "${value}"`)
+  return mode
+}
+
+/**
  * Opens a database file with Concord's settings. WAL lets readers run beside the one writer;
- * synchronous=NORMAL in WAL mode keeps every committed transaction through a crash of the process
- * (only a power cut can lose the last ones), see the README's durability decision.
+ * synchronous as synchronousMode() says.
  */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
   const sqlite = new Database(file)
   sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma(`synchronous = ${synchronousMode()}`)
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('cache_size = -64000')

@@ -45,6 +45,7 @@ import { appendAudit } from '~/modules/moderation/audit.server'
 import { fingerprint } from '~/modules/moderation/duplicates.server'
 import { bands, NEAR_SIMILARITY, similarity } from '~/modules/moderation/duplicates'
 import type { Db } from '~/utils/db.server'
+import { logError } from '~/utils/log.server'
 import { characterCount, COMMENT_MAX, PROPOSED_MAX } from './comments.schema'
 import { newReceipt } from './comments.server'
 import { detectLanguage } from './language.server'
@@ -1270,7 +1271,7 @@ export function startImportJob(db: Db, args: { roundId: number; userId: string; 
       .catch((error: unknown) => {
         job.result = { ok: false, errors: [{ line: null, field: null, reason: 'errors.importFailed' }], errorCount: 1 }
         job.state = 'failed'
-        console.error('comments import failed', error)
+        logError('comments import failed', error, { roundId: args.roundId })
       })
       .finally(() => {
         job.finishedAt = Date.now()
