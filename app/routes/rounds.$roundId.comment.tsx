@@ -237,14 +237,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
         : submission.reply({ formErrors: [result.error] })
     return data<ActionData>({ kind: 'comment', clause, result: reply }, { status: result.status })
   }
-  const edited = Boolean(submission.value.commentId)
+  // Submitting a draft is the comment's first submission (counted, receipt to keep), not a change.
   const key = result.replayed
     ? 'comments:flash.replayed'
-    : result.status === 'submitted'
-      ? edited
+    : result.firstSubmission
+      ? 'comments:flash.submitted'
+      : result.status === 'submitted'
         ? 'comments:flash.updated'
-        : 'comments:flash.submitted'
-      : 'comments:flash.draftSaved'
+        : 'comments:flash.draftSaved'
   return redirectWithFlash(`${here}#c-${result.commentId}`, { key, values: { receipt: result.receipt } })
 }
 
