@@ -32,6 +32,7 @@ import { commentRefusal } from '~/modules/rounds/rounds'
 import { concernLabel, getRoundForReader, listConcerns } from '~/modules/rounds/rounds.server'
 import { requireUser } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
+import { assertListIndexes } from '~/utils/form-data.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { invariantResponse } from '~/utils/http.server'
 import cssHref from '~/styles/rounds.css'
@@ -171,8 +172,21 @@ function firstKey(issues: { message: string }[]) {
 }
 
 async function readForm(request: Request) {
+  let formData: FormData
   try {
-    return await request.formData()
+    formData = await request.formData()
+  } catch {
+    throw new Response('Bad request', { status: 400 })
+  }
+  // A comment has at most 20 concerns; "concerns[1000000]" would make conform build a list that long.
+  assertListIndexes(formData, 100)
+  return formData
+}
+
+/** A tampered conform intent (its `__intent__` value is JSON) is a bad request, not a server error. */
+function parseComment(formData: FormData) {
+  try {
+    return parseWithZod(formData, { schema: commentSchema })
   } catch {
     throw new Response('Bad request', { status: 400 })
   }
@@ -225,7 +239,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   // Save draft or submit; the schema refuses any other intent.
   const clause = String(formData.get('clause') ?? '').slice(0, 20)
-  const submission = parseWithZod(formData, { schema: commentSchema })
+  const submission = parseComment(formData)
   if (submission.status !== 'success') {
     return data<ActionData>({ kind: 'comment', clause, result: keysOnly(submission.reply()) }, { status: 400 })
   }
