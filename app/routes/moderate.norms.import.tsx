@@ -2,6 +2,7 @@ import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { SelectField } from '~/components/forms'
 import { getFixedT } from '~/modules/i18n/i18n.server'
@@ -37,19 +38,21 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseSubmission(formData, importSchema)
   const noLines: LineError[] = []
   if (submission.status !== 'success') {
-    return replyUnfinished({ result: submission.reply(), lineErrors: noLines }, submission.status)
+    return replyUnfinished({ result: submission.reply(), lineErrors: noLines, fileText: null }, submission.status)
   }
   const file = formData.get('file')
   const pasted = submission.value.markdown ?? ''
   let source = pasted
+  let fileText: string | null = null
   if (file instanceof File && file.size > 0) {
     if (pasted.trim()) {
-      return badRequest({ result: submission.reply({ formErrors: ['errors.importBoth'] }), lineErrors: noLines })
+      return badRequest({ result: submission.reply({ formErrors: ['errors.importBoth'] }), lineErrors: noLines, fileText: null })
     }
     if (file.size > MAX_IMPORT_BYTES) {
       return badRequest({
         result: submission.reply({ fieldErrors: { file: ['errors.fileTooLarge'] } }),
         lineErrors: noLines,
+        fileText: null,
       })
     }
     try {
@@ -58,13 +61,15 @@ export async function action({ request }: ActionFunctionArgs) {
       return badRequest({
         result: submission.reply({ fieldErrors: { file: ['errors.notUtf8'] } }),
         lineErrors: noLines,
+        fileText: null,
       })
     }
     // The file's text goes into the box, where the errors below can be put right.
     submission.payload.markdown = source
+    fileText = source
   }
   if (!source.trim()) {
-    return badRequest({ result: submission.reply({ formErrors: ['errors.importEmpty'] }), lineErrors: noLines })
+    return badRequest({ result: submission.reply({ formErrors: ['errors.importEmpty'] }), lineErrors: noLines, fileText: null })
   }
   const imported = importDraft(db, source, { sourceLanguage: submission.value.sourceLanguage }, user.id)
   if (!imported.ok) {
@@ -76,6 +81,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return badRequest({
       result: submission.reply({ fieldErrors: { markdown: ['errors.markdownInvalid'] } }),
       lineErrors,
+      fileText,
     })
   }
   return redirectWithFlash(`/moderate/versions/${imported.versionId}`, { key: 'norms:flash.imported' })
@@ -95,6 +101,18 @@ export default function ImportDraft() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: importSchema, errorMap: formErrorMap }),
   })
   const lineErrors = actionData?.lineErrors ?? []
+  // Without JavaScript every answer is a new page: no file chosen, the file's text in the box. With
+  // it the form stays in place, so the same is done here; otherwise the text corrected in the box
+  // would be sent again together with the old file, and refused for giving both.
+  const fileInput = useRef<HTMLInputElement>(null)
+  const answered = useRef<unknown>(null)
+  const markdownName = fields.markdown.name
+  useEffect(() => {
+    if (!actionData || answered.current === actionData) return
+    answered.current = actionData
+    if (fileInput.current) fileInput.current.value = ''
+    if (actionData.fileText !== null) form.update({ name: markdownName, value: actionData.fileText })
+  }, [actionData, form, markdownName])
   const { key: fileKey, ...fileProps } = getInputProps(fields.file, {
     type: 'file',
     ariaDescribedBy: fields.file.descriptionId,
@@ -170,7 +188,7 @@ export default function ImportDraft() {
             <p id={fields.file.descriptionId} className="field__hint">
               {t('import.fileHint')}
             </p>
-            <input key={fileKey} {...fileProps} accept=".md,.markdown,.txt,text/markdown,text/plain" />
+            <input key={fileKey} {...fileProps} ref={fileInput} accept=".md,.markdown,.txt,text/markdown,text/plain" />
             {fields.file.errors ? (
               <ul id={fields.file.errorId} className="field__errors">
                 {fields.file.errors.map((error) => (

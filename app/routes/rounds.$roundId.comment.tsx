@@ -32,6 +32,7 @@ import { commentRefusal } from '~/modules/rounds/rounds'
 import { concernLabel, getRoundForReader, listConcerns } from '~/modules/rounds/rounds.server'
 import { requireUser } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
+import { assertListIndexes } from '~/utils/form-data.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { invariantResponse } from '~/utils/http.server'
 import { checkRateLimit, RATE_LIMITED_MESSAGE, retryAfterHeaders } from '~/utils/rate-limit.server'
@@ -174,8 +175,21 @@ function firstKey(issues: { message: string }[]) {
 }
 
 async function readForm(request: Request) {
+  let formData: FormData
   try {
-    return await request.formData()
+    formData = await request.formData()
+  } catch {
+    throw new Response('Bad request', { status: 400 })
+  }
+  // A comment has at most 20 concerns; "concerns[1000000]" would make conform build a list that long.
+  assertListIndexes(formData, 100)
+  return formData
+}
+
+/** A tampered conform intent (its `__intent__` value is JSON) is a bad request, not a server error. */
+function parseComment(formData: FormData) {
+  try {
+    return parseWithZod(formData, { schema: commentSchema })
   } catch {
     throw new Response('Bad request', { status: 400 })
   }
@@ -228,7 +242,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   // Save draft or submit; the schema refuses any other intent.
   const clause = String(formData.get('clause') ?? '').slice(0, 20)
-  const submission = parseWithZod(formData, { schema: commentSchema })
+  const submission = parseComment(formData)
   // Saving a draft counts as submitting: both write, per address and per account.
   const limited = await checkRateLimit({ request, context }, 'comment', user.id)
   if (limited) {
@@ -248,14 +262,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         : submission.reply({ formErrors: [result.error] })
     return data<ActionData>({ kind: 'comment', clause, result: reply }, { status: result.status })
   }
-  const edited = Boolean(submission.value.commentId)
+  // Submitting a draft is the comment's first submission (counted, receipt to keep), not a change.
   const key = result.replayed
     ? 'comments:flash.replayed'
-    : result.status === 'submitted'
-      ? edited
+    : result.firstSubmission
+      ? 'comments:flash.submitted'
+      : result.status === 'submitted'
         ? 'comments:flash.updated'
-        : 'comments:flash.submitted'
-      : 'comments:flash.draftSaved'
+        : 'comments:flash.draftSaved'
   return redirectWithFlash(`${here}#c-${result.commentId}`, { key, values: { receipt: result.receipt } })
 }
 

@@ -36,7 +36,15 @@ export type SaveError =
   | { status: 400; error: string; field: 'clause' | 'concerns' }
 
 export type SaveResult =
-  | { ok: true; commentId: number; receipt: string; status: 'draft' | 'submitted'; replayed: boolean }
+  | {
+      ok: true
+      commentId: number
+      receipt: string
+      status: 'draft' | 'submitted'
+      replayed: boolean
+      /** This save submitted the comment for the first time (a new comment, or a draft until now). */
+      firstSubmission: boolean
+    }
   | ({ ok: false } & SaveError)
 
 const REFUSALS = {
@@ -98,7 +106,7 @@ export function saveComment(
       // The key made a comment that was withdrawn since: a replay must not bring it back, nor make a second one.
       if (earlier?.status === 'withdrawn') return { ok: false, status: 409, error: 'errors.withdrawn' }
       if (earlier) {
-        return { ok: true, commentId: earlier.id, receipt: earlier.receipt, status: earlier.status, replayed: true }
+        return { ok: true, commentId: earlier.id, receipt: earlier.receipt, status: earlier.status, replayed: true, firstSubmission: false }
       }
     }
 
@@ -150,6 +158,7 @@ export function saveComment(
     let commentId: number
     let receipt: string
     let status: 'draft' | 'submitted'
+    let firstSubmission = submitting
     if (input.commentId) {
       const existing = tx
         .select({ id: comments.id, status: comments.status, receipt: comments.receipt })
@@ -161,6 +170,7 @@ export function saveComment(
       if (existing.status === 'submitted' && !submitting) return { ok: false, status: 409, error: 'errors.alreadySubmitted' }
       ungroupComment(tx as unknown as Db, existing.id)
       status = submitting ? 'submitted' : 'draft'
+      firstSubmission = submitting && existing.status === 'draft'
       tx.update(comments)
         .set({
           ...fields,
@@ -210,7 +220,7 @@ export function saveComment(
       suggestConcerns(tx as unknown as Db, { roundId, commentId, text: input.text, language, now })
     }
     addRevision(tx as unknown as Db, commentId, now)
-    return { ok: true, commentId, receipt, status, replayed: false }
+    return { ok: true, commentId, receipt, status, replayed: false, firstSubmission }
   })
 }
 
@@ -257,7 +267,7 @@ export function withdrawComment(db: Db, args: { userId: string; commentId: numbe
         .run()
     }
     addRevision(tx as unknown as Db, existing.id, now)
-    return { ok: true, commentId: existing.id, receipt: existing.receipt, status: 'draft', replayed: false }
+    return { ok: true, commentId: existing.id, receipt: existing.receipt, status: 'draft', replayed: false, firstSubmission: false }
   })
 }
 
@@ -425,6 +435,13 @@ export function setCommentLanguage(
       .where(and(eq(comments.id, existing.id), eq(comments.authorId, args.userId)))
       .run()
     addRevision(tx as unknown as Db, existing.id, now)
-    return { ok: true, commentId: existing.id, receipt: existing.receipt, status: existing.status, replayed: false }
+    return {
+      ok: true,
+      commentId: existing.id,
+      receipt: existing.receipt,
+      status: existing.status,
+      replayed: false,
+      firstSubmission: false,
+    }
   })
 }

@@ -159,6 +159,21 @@ describe('saving and submitting', () => {
     expect(countSubmittedByClause(db, roundId)).toEqual(new Map([[Number(clauseIds['2.a']), 1]]))
   })
 
+  it('tells a first submission (new, or of a draft) from a change to a submitted comment', async () => {
+    const { db, amina, roundId } = await setup()
+    const direct = saveComment(db, { roundId, userId: amina, input: input() })
+    expect(direct).toMatchObject({ ok: true, status: 'submitted', firstSubmission: true })
+    const draft = saveComment(db, { roundId, userId: amina, input: input({ intent: 'draft', text: 'first words' }) })
+    expect(draft).toMatchObject({ ok: true, status: 'draft', firstSubmission: false })
+    if (!draft.ok) throw new Error('not saved')
+    const redrafted = saveComment(db, { roundId, userId: amina, input: input({ intent: 'draft', commentId: draft.commentId, text: 'more words' }) })
+    expect(redrafted).toMatchObject({ ok: true, status: 'draft', firstSubmission: false })
+    const submitted = saveComment(db, { roundId, userId: amina, input: input({ commentId: draft.commentId }) })
+    expect(submitted).toMatchObject({ ok: true, status: 'submitted', firstSubmission: true })
+    const changed = saveComment(db, { roundId, userId: amina, input: input({ commentId: draft.commentId, text: 'changed' }) })
+    expect(changed).toMatchObject({ ok: true, status: 'submitted', firstSubmission: false })
+  })
+
   it('requires a position to submit, not to save a draft', () => {
     expect(commentSchema.safeParse({ intent: 'submit', clause: 'whole', text: 'x', consent: 'named' }).error?.flatten().fieldErrors).toEqual({
       position: ['errors.positionRequired'],

@@ -1,13 +1,19 @@
 import { parseWithZod } from '@conform-to/zod'
 import { data } from '@remix-run/node'
 import type { z } from 'zod'
+import { assertListIndexes } from '~/utils/form-data.server'
 import { formErrorMap } from './forms'
 
+/** Above any list of these forms: 500 clauses in a draft, 20 guiding questions. */
+const MAX_LIST_INDEX = 1000
+
 /**
- * Parses a moderation form. A tampered list intent (conform's `__intent__` button value is JSON) is a
- * bad request, answered 400 like any other bad input rather than as a server error.
+ * Parses a moderation form. A tampered list intent (conform's `__intent__` button value is JSON) or a
+ * list index far beyond any real list is a bad request, answered 400 like any other bad input rather
+ * than as a server error or minutes of work.
  */
 export function parseSubmission<Schema extends z.ZodTypeAny>(formData: FormData, schema: Schema) {
+  assertListIndexes(formData, MAX_LIST_INDEX)
   try {
     return parseWithZod(formData, { schema, errorMap: formErrorMap })
   } catch {

@@ -1,4 +1,4 @@
-import { parseDraftMarkdown, type DraftError } from './markdown'
+import { MAX_HEADING_LENGTH, MAX_PREAMBLE_LENGTH, MAX_TITLE_LENGTH, parseDraftMarkdown, type DraftError } from './markdown'
 
 function parsed(source: string) {
   const result = parseDraftMarkdown(source)
@@ -161,6 +161,23 @@ describe('parseDraftMarkdown: malformed drafts name the line', () => {
   it('refuses a draft with a title but no clauses', () => {
     const errors = errorsOf(lines('# T', '', 'Only a preamble.'))
     expect(errors.map((error) => error.key)).toEqual(['markdown.noClauses'])
+  })
+
+  it('refuses a title line without a title, on its line', () => {
+    expect(errorsOf(lines('', '#', '', '1. A clause.'))).toEqual([{ line: 2, key: 'markdown.missingTitle' }])
+    expect(errorsOf(lines('#   ', '', '1. A clause.'))).toEqual([{ line: 1, key: 'markdown.missingTitle' }])
+  })
+
+  it('refuses a title, heading or preamble longer than the draft editor accepts', () => {
+    expect(parsed(lines(`# ${'t'.repeat(MAX_TITLE_LENGTH)}`, '', `## ${'h'.repeat(MAX_HEADING_LENGTH)}`, '', '1. A.')).title).toHaveLength(MAX_TITLE_LENGTH)
+    const errors = errorsOf(
+      lines(`# ${'t'.repeat(MAX_TITLE_LENGTH + 1)}`, '', 'p'.repeat(MAX_PREAMBLE_LENGTH), '', 'More preamble.', '', `## ${'h'.repeat(MAX_HEADING_LENGTH + 1)}`, '', '1. A.'),
+    )
+    expect(errors).toEqual([
+      { line: 1, key: 'markdown.titleTooLong', values: { max: MAX_TITLE_LENGTH } },
+      { line: 3, key: 'markdown.preambleTooLong', values: { max: MAX_PREAMBLE_LENGTH } },
+      { line: 7, key: 'markdown.headingTooLong', values: { max: MAX_HEADING_LENGTH } },
+    ])
   })
 
   it('lists several errors in line order', () => {

@@ -12,6 +12,10 @@ const CLAUSE_START = /^(\d{1,3}(?:\.[a-z]{1,2}|\.\d{1,3})*)[.)](?:\s+|$)/
 
 export const MAX_CLAUSES = 500
 export const MAX_CLAUSE_LENGTH = 20_000
+/** As the draft editor allows (norms.schema.ts), so an imported draft can be edited and saved. */
+export const MAX_TITLE_LENGTH = 300
+export const MAX_HEADING_LENGTH = 300
+export const MAX_PREAMBLE_LENGTH = 20_000
 
 /**
  * Reads a draft norm written in Concord's Markdown format (see DESIGN.md): a level-1 heading for the
@@ -31,6 +35,7 @@ export function parseDraftMarkdown(source: string): { ok: true; draft: Draft } |
   const seen = new Map<string, number>()
   let heading: string | null = null
   let headingPending = false
+  let preambleLine = 1
 
   const raw = (node: Nodes) => text.slice(node.position!.start.offset!, node.position!.end.offset!)
   const line = (node: Nodes) => node.position!.start.line
@@ -43,7 +48,10 @@ export function parseDraftMarkdown(source: string): { ok: true; draft: Draft } |
       .trim()
     const match = CLAUSE_START.exec(flat)
     if (!match) {
-      if (clauses.length === 0) preamble.push(flat)
+      if (clauses.length === 0) {
+        if (!preamble.length) preambleLine = at
+        preamble.push(flat)
+      }
       else errors.push({ line: at, key: 'markdown.notAClause' })
       return
     }
@@ -68,9 +76,19 @@ export function parseDraftMarkdown(source: string): { ok: true; draft: Draft } |
         if (node.depth === 1) {
           if (title !== null) errors.push({ line: line(node), key: 'markdown.secondTitle' })
           else if (clauses.length || preamble.length) errors.push({ line: line(node), key: 'markdown.titleNotFirst' })
-          else title = content
+          else {
+            title = content
+            // "#" alone: a title line without a title.
+            if (!content) errors.push({ line: line(node), key: 'markdown.missingTitle' })
+            else if (content.length > MAX_TITLE_LENGTH) {
+              errors.push({ line: line(node), key: 'markdown.titleTooLong', values: { max: MAX_TITLE_LENGTH } })
+            }
+          }
         } else if (node.depth === 2) {
           if (title === null) errors.push({ line: line(node), key: 'markdown.missingTitle' })
+          if (content.length > MAX_HEADING_LENGTH) {
+            errors.push({ line: line(node), key: 'markdown.headingTooLong', values: { max: MAX_HEADING_LENGTH } })
+          }
           heading = content
           headingPending = true
         } else {
@@ -105,6 +123,9 @@ export function parseDraftMarkdown(source: string): { ok: true; draft: Draft } |
   }
   if (title !== null && clauses.length === 0) errors.push({ line: text.split('\n').length, key: 'markdown.noClauses' })
   if (clauses.length > MAX_CLAUSES) errors.push({ line: 1, key: 'markdown.tooManyClauses', values: { max: MAX_CLAUSES } })
+  if (preamble.join('\n\n').length > MAX_PREAMBLE_LENGTH) {
+    errors.push({ line: preambleLine, key: 'markdown.preambleTooLong', values: { max: MAX_PREAMBLE_LENGTH } })
+  }
   if (errors.length) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) }
   return { ok: true, draft: { title: title!, preamble: preamble.join('\n\n'), clauses } }
 }

@@ -75,6 +75,16 @@ describe('parseInstant', () => {
     expect(parseInstant('2026-13-45T99:00Z')).toBeNull()
     expect(parseInstant('')).toBeNull()
   })
+  it('refuses a day or time that does not exist instead of rolling it over', () => {
+    expect(parseInstant('2026-02-30T10:00', 'Europe/Zurich')).toBeNull()
+    expect(parseInstant('2026-02-29T10:00Z')).toBeNull()
+    expect(parseInstant('2028-02-29T10:00Z')?.toISOString()).toBe('2028-02-29T10:00:00.000Z')
+    expect(parseInstant('2026-04-31T10:00+02:00')).toBeNull()
+    expect(parseInstant('2026-12-01T24:00')).toBeNull()
+    expect(parseInstant('2026-12-01T09:60')).toBeNull()
+    expect(parseInstant('2026-12-01T09:00+99:99')).toBeNull()
+    expect(parseInstant('Tue, 01 Dec 2026 09:00:00 +0300')).toBeNull()
+  })
   it('knows real time zones from made-up ones', () => {
     expect(isTimeZone('Europe/Zurich')).toBe(true)
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false)
