@@ -66,6 +66,10 @@ app.use((req, res, next) => {
   } else if (origin === 'null') {
     return res.status(403).type('text/plain').send('Cross-origin request refused')
   }
+  // A body must say its length, so the limit below holds before anything is read (browsers always do).
+  if (req.get('transfer-encoding') && !req.get('content-length')) {
+    return res.status(411).type('text/plain').send('Length required')
+  }
   const length = Number(req.get('content-length') || 0)
   // Comment files of up to 50 MB go to the import route, which answers a translated 413 itself.
   const importPath = /^\/moderate\/rounds\/\d+\/import(?:\.data)?$/

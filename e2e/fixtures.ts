@@ -190,12 +190,12 @@ async function scan(page: Page, scripts: boolean, copyContext: BrowserContext, t
     }
     // Soft, so one run reports the violations of every page the test visits.
     expect
-      .soft(violations.length, `axe found ${violations.length} WCAG A/AA violation(s) on ${where}:\n\n${describe(violations)}`)
+      .soft(violations.length, `axe found ${violations.length} WCAG A/AA violation(s) on ${where}:\n\n${describeViolations(violations)}`)
       .toBe(0)
   })
 }
 
-function analyze(page: Page) {
+export function analyze(page: Page) {
   return (
     new AxeBuilder({ page })
       .withTags(AXE_TAGS)
@@ -276,7 +276,7 @@ async function runsScripts(page: Page) {
 }
 
 /** One readable paragraph per violated rule, listing the offending elements. */
-function describe(violations: Result[]) {
+export function describeViolations(violations: Result[]) {
   return violations
     .map((violation) => {
       const nodes = violation.nodes

@@ -24,14 +24,14 @@ import type { Db } from '~/utils/db.server'
 import { projectRoot } from '~/utils/paths.server'
 
 type Translated = Record<Language, string>
-type NormContent = {
+export type NormContent = {
   sourceLanguage: 'en'
   title: Translated
   preamble: Translated
   clauses: { label: string; heading: Translated | null; text: Translated }[]
   guidingQuestions: Translated[]
 }
-type Person = {
+export type Person = {
   id: string
   displayName: string
   email: string
@@ -40,7 +40,7 @@ type Person = {
   country: string
   language: Language
 }
-type DemoComment = {
+export type DemoComment = {
   author: string
   clause: string | null
   position: Position
@@ -66,7 +66,7 @@ export const DEMO_STAFF: { email: string; displayName: string; role: Role; regio
   },
 ]
 
-function readContent<T>(file: string): T {
+export function readContent<T>(file: string): T {
   return JSON.parse(fs.readFileSync(path.join(projectRoot, 'db', 'seed', 'content', file), 'utf8')) as T
 }
 
@@ -231,7 +231,7 @@ export async function seedDemo(db: Db, now = new Date()) {
   return true
 }
 
-function translateVersion(db: Db, versionId: number, norm: NormContent, userId: string | null) {
+export function translateVersion(db: Db, versionId: number, norm: NormContent, userId: string | null) {
   const ids = new Map(
     db
       .select({ id: clauses.id, label: clauses.label })
