@@ -4,6 +4,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createRequestHandler, type ServerBuild } from '@remix-run/node'
 import type { Db } from '~/utils/db.server'
+import { UNREACHABLE_RATE_LIMITS } from '../../e2e/rate-limit-env'
 import type { Scenario } from './scenario'
 
 /**
@@ -57,6 +58,9 @@ async function start(): Promise<TestApp> {
   const fixtures = await seed(db)
   // The build's db.server keeps the process-wide client it finds on globalThis: this one.
   globalThis.__concordDb = db
+  // These tests send far more sign-ups, log-ins and comments than a person would: every limit out
+  // of reach (read on first use), as on the e2e servers. app/utils/rate-limit.server.test.ts tests them.
+  Object.assign(process.env, UNREACHABLE_RATE_LIMITS)
   const build = (await import(/* @vite-ignore */ pathToFileURL(BUILD_FILE).href)) as ServerBuild
   const handler = createRequestHandler(build, 'production')
   const { createLucia } = await import('~/utils/auth.server')
