@@ -56,7 +56,8 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
     url: () => '/my/comments',
     GET: signedIn(200),
     POST: all(405),
-    reveals: { draft: ['participant'], hidden: ['participant'] },
+    // The moderators' note on why a comment was hidden is written for its author (the hide form says so).
+    reveals: { draft: ['participant'], hidden: ['participant'], hiddenNote: ['participant'] },
   },
   'routes/admin.users': { url: () => '/admin/users', GET: statuses(401, 403, 403, 403, 200), POST: statuses(401, 403, 403, 403, 400) },
 
@@ -172,5 +173,5 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixEntry> = {
 export const MAY_EVER_READ: Record<Secret, RoleName[]> = {
   draft: ['participant'],
   hidden: OWNER_AND_STAFF,
-  hiddenNote: STAFF,
+  hiddenNote: OWNER_AND_STAFF,
 }

@@ -215,7 +215,7 @@ export async function seedScenario(db: Db, options: { tag?: string; now?: Date }
   const secrets = {
     draft: `Participant A’s unsent draft ${tag}: only A may read this sentence.`,
     hidden: `Participant A’s remark ${tag} that a moderator hid from the public.`,
-    hiddenNote: `A moderator’s private note ${tag} on why it was hidden.`,
+    hiddenNote: `A moderator’s note ${tag} to the author on why it was hidden.`,
   }
   const clause = rounds[1]!.clauses.get('2.a')!
   const own = (text: string, intent: 'submit' | 'draft', clauseKey: string) => {
