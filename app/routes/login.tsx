@@ -10,7 +10,7 @@ import { getFixedT, languageCookie } from '~/modules/i18n/i18n.server'
 import { getUser, startSession } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest, safeRedirect } from '~/utils/http.server'
+import { badRequest, readFormData, safeRedirect } from '~/utils/http.server'
 
 export const handle = { i18n: ['accounts'] }
 
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const submission = parseWithZod(formData, { schema: loginSchema })
   if (submission.status !== 'success') return badRequest(submission.reply({ hideFields: ['password'] }))
   const user = await authenticate(db, submission.value.email, submission.value.password)

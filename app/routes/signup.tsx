@@ -13,7 +13,7 @@ import { countryOptions } from '~/modules/regions/regions'
 import { getUser, startSession } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest } from '~/utils/http.server'
+import { badRequest, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['accounts'] }
 
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const submission = parseWithZod(formData, { schema: signupSchema })
   if (submission.status !== 'success') return badRequest(submission.reply({ hideFields: ['password'] }))
   const result = await createUser(db, submission.value)
