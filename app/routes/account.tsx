@@ -13,7 +13,7 @@ import { countryOptions } from '~/modules/regions/regions'
 import { lucia, requireUser, startSession } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest } from '~/utils/http.server'
+import { badRequest, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['accounts'] }
 
@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const intent = formData.get('intent')
   if (intent === 'password') {
     const submission = parseWithZod(formData, { schema: passwordChangeSchema })

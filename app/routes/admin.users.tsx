@@ -16,7 +16,7 @@ import { countryName } from '~/modules/regions/regions'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest } from '~/utils/http.server'
+import { badRequest, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['accounts', 'admin', 'regions'] }
 
@@ -35,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, 'admin')
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   if (formData.get('intent') === 'verify') {
     const organizationId = Number(formData.get('organizationId'))
     const verified = formData.get('verified') === 'true'

@@ -4,7 +4,7 @@ import { isLanguage } from '~/modules/i18n/i18n'
 import { languageCookie } from '~/modules/i18n/i18n.server'
 import { getUser } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
-import { safeRedirect } from '~/utils/http.server'
+import { readFormData, safeRedirect } from '~/utils/http.server'
 
 export async function loader() {
   return redirect('/')
@@ -12,7 +12,7 @@ export async function loader() {
 
 /** The language switcher posts here: the choice goes into a cookie and, when signed in, the profile. */
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const language = formData.get('lng')
   const redirectTo = safeRedirect(formData.get('redirectTo'))
   if (!isLanguage(language)) return redirect(redirectTo)

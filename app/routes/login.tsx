@@ -10,7 +10,7 @@ import { getFixedT, languageCookie } from '~/modules/i18n/i18n.server'
 import { endSession, getUser, startSession } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest, safeRedirect } from '~/utils/http.server'
+import { badRequest, readFormData, safeRedirect } from '~/utils/http.server'
 import { checkRateLimit, RATE_LIMITED_MESSAGE, retryAfterHeaders } from '~/utils/rate-limit.server'
 
 export const handle = { i18n: ['accounts'] }
@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const submission = parseWithZod(formData, { schema: loginSchema })
   // Counted before the password is checked: per address, and per account the email names.
   const email = formData.get('email')

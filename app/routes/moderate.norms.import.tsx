@@ -16,7 +16,7 @@ import cssHref from '~/styles/moderation.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest } from '~/utils/http.server'
+import { badRequest, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['norms'] }
 
@@ -34,7 +34,7 @@ type LineError = { line: number; key: string; values?: Record<string, string | n
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, 'moderator')
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const submission = parseSubmission(formData, importSchema)
   const noLines: LineError[] = []
   if (submission.status !== 'success') {

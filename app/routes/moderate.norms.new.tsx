@@ -14,6 +14,7 @@ import cssHref from '~/styles/moderation.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
+import { readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['norms'] }
 
@@ -29,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, 'moderator')
-  const submission = parseSubmission(await request.formData(), draftSchema)
+  const submission = parseSubmission(await readFormData(request), draftSchema)
   if (submission.status !== 'success') return replyUnfinished(submission.reply(), submission.status)
   const { title, preamble, sourceLanguage, clauses } = submission.value
   const versionId = createNorm(

@@ -31,7 +31,7 @@ import cssHref from '~/styles/concerns.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest, invariantResponse } from '~/utils/http.server'
+import { badRequest, invariantResponse, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['concerns', 'comments'] }
 
@@ -116,7 +116,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'moderator')
   const { roundId, key } = readParams(params)
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const intent = formData.get('intent')
   const schema = intent === 'move' ? moveSchema : intent === 'accept' ? acceptSchema : intent === 'keyPoints' ? keyPointsSchema : null
   if (!schema) throw new Response('Bad request', { status: 400 })

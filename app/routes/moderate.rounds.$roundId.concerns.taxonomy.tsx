@@ -42,7 +42,7 @@ import cssHref from '~/styles/concerns.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest, invariantResponse } from '~/utils/http.server'
+import { badRequest, invariantResponse, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['concerns', 'comments'] }
 
@@ -132,7 +132,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'moderator')
   const roundId = readId(params.roundId)
   invariantResponse(roundId)
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const intent = formData.get('intent')
   if (typeof intent !== 'string' || !(intent in SCHEMAS)) throw new Response('Bad request', { status: 400 })
   const schema = SCHEMAS[intent as Intent]

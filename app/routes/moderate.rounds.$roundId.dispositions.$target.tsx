@@ -26,7 +26,7 @@ import cssHref from '~/styles/dispositions.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest, invariantResponse } from '~/utils/http.server'
+import { badRequest, invariantResponse, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['dispositions', 'comments'] }
 
@@ -112,7 +112,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, roundId, target } = await readTarget(request, params)
-  const submission = parseSubmission(await request.formData(), dispositionSchema)
+  const submission = parseSubmission(await readFormData(request), dispositionSchema)
   if (submission.status !== 'success') return badRequest(submission.reply())
   const { outcome, reason, nextClause } = submission.value
   const result = recordDisposition(db, {

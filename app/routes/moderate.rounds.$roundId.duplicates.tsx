@@ -35,7 +35,7 @@ import cssHref from '~/styles/dispositions.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest, invariantResponse } from '~/utils/http.server'
+import { badRequest, invariantResponse, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['dispositions'] }
 
@@ -148,7 +148,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'moderator')
   const roundId = readId(params.roundId)
   invariantResponse(roundId, 'Not found')
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const text = (name: string) => {
     const value = formData.get(name)
     return typeof value === 'string' ? value : ''

@@ -15,7 +15,7 @@ import cssHref from '~/styles/moderation.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest, invariantResponse } from '~/utils/http.server'
+import { badRequest, invariantResponse, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['norms'] }
 
@@ -72,7 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await requireRole(request, 'moderator')
   const roundId = readId(params.roundId)
   invariantResponse(roundId)
-  const submission = parseSubmission(await request.formData(), roundTranslationSchema)
+  const submission = parseSubmission(await readFormData(request), roundTranslationSchema)
   if (submission.status !== 'success') return replyUnfinished(submission.reply(), submission.status)
   const { language, title, questions } = submission.value
   const saved = saveRoundTranslation(db, { roundId, language, title, questions })

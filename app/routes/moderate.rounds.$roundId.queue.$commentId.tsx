@@ -36,7 +36,7 @@ import cssHref from '~/styles/moderation-queue.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest, invariantResponse } from '~/utils/http.server'
+import { badRequest, invariantResponse, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['moderation', 'regions'] }
 
@@ -165,7 +165,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'moderator')
   const { roundId, commentId, raw, filters, search, from } = readRequest(request, params)
   invariantResponse(getReviewItem(db, roundId, commentId))
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const intent = readIntent(formData.get('intent'))
   if (!intent) {
     const submission = parseWithZod(formData, { schema: emptySchema })

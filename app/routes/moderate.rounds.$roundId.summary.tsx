@@ -32,7 +32,7 @@ import cssHref from '~/styles/summaries.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest, invariantResponse } from '~/utils/http.server'
+import { badRequest, invariantResponse, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['summaries', 'rounds', 'regions'] }
 
@@ -117,7 +117,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const roundId = positiveIdOf(params.roundId)
   const { language } = await getFixedT(request, 'summaries')
   invariantResponse(getRound(db, roundId, language), 'Not found')
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const intent = formData.get('intent')
   if (intent === 'publish') {
     const number = publishSummary(db, { roundId, actorId: user.id })

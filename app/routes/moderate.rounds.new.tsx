@@ -24,7 +24,7 @@ import cssHref from '~/styles/moderation.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest } from '~/utils/http.server'
+import { badRequest, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['norms'] }
 
@@ -53,7 +53,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, 'moderator')
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const submission = parseSubmission(formData, roundFormSchema)
   if (submission.status !== 'success')
     return replyUnfinished({ result: submission.reply(), preview: null }, submission.status)

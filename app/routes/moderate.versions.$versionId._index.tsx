@@ -30,7 +30,7 @@ import cssHref from '~/styles/moderation.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { invariantResponse } from '~/utils/http.server'
+import { invariantResponse, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['norms'] }
 
@@ -93,7 +93,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'moderator')
   const versionId = readId(params.versionId)
   invariantResponse(versionId)
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   if (formData.get('intent') === 'newVersion') {
     const created = createVersionFrom(db, versionId, user.id)
     invariantResponse(created)

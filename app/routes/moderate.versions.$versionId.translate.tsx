@@ -14,7 +14,7 @@ import cssHref from '~/styles/moderation.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest, invariantResponse } from '~/utils/http.server'
+import { badRequest, invariantResponse, readFormData } from '~/utils/http.server'
 
 export const handle = { i18n: ['norms'] }
 
@@ -75,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, 'moderator')
   const versionId = readId(params.versionId)
   invariantResponse(versionId)
-  const submission = parseSubmission(await request.formData(), versionTranslationSchema)
+  const submission = parseSubmission(await readFormData(request), versionTranslationSchema)
   if (submission.status !== 'success') return replyUnfinished(submission.reply(), submission.status)
   const { language, title, preamble, clauses } = submission.value
   const saved = saveVersionTranslation(db, { versionId, language, title, preamble, clauses }, user.id)

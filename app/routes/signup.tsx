@@ -13,7 +13,7 @@ import { countryOptions } from '~/modules/regions/regions'
 import { getUser, startSession } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { badRequest } from '~/utils/http.server'
+import { badRequest, readFormData } from '~/utils/http.server'
 import { checkRateLimit, RATE_LIMITED_MESSAGE, retryAfterHeaders } from '~/utils/rate-limit.server'
 
 export const handle = { i18n: ['accounts'] }
@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const submission = parseWithZod(formData, { schema: signupSchema })
   // Per address, and per email address asked for (which also slows finding out who has an account).
   const email = formData.get('email')

@@ -317,6 +317,31 @@ describe('the Big List of Naughty Strings', () => {
   }, 600_000)
 })
 
+describe('malformed bodies', () => {
+  const BODIES: Record<string, { type: string; body: BodyInit }> = {
+    'multipart without a boundary': { type: 'multipart/form-data', body: 'displayName=x' },
+    'multipart cut short': { type: 'multipart/form-data; boundary=xyz', body: '--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\nunfinished' },
+    'invalid UTF-8 and percent-encoding': { type: 'application/x-www-form-urlencoded', body: new Uint8Array([0x74, 0x65, 0x78, 0x74, 0x3d, 0xff, 0xfe, 0x25, 0x5a, 0x5a]) },
+    'JSON where a form is expected': { type: 'application/json', body: '{"text": ["a", {"b": null}]}' },
+  }
+
+  it.each(Object.keys(BODIES))('%s: every action answers 4xx, never 500', async (name) => {
+    const { AUTHORIZATION_MATRIX } = await import('./authorization-matrix')
+    const { type, body } = BODIES[name]!
+    const problems: string[] = []
+    for (const [id, entry] of Object.entries(AUTHORIZATION_MATRIX)) {
+      if (!app.build.routes[id]?.module.action) continue
+      const url = entry.url(f)
+      for (const role of ['visitor', 'participant', 'admin'] as const) {
+        const response = await app.request(role, url, { method: 'POST', body, headers: { 'Content-Type': type } })
+        await response.arrayBuffer()
+        if (response.status >= 500) problems.push(`POST ${url} as ${role}: ${response.status}`)
+      }
+    }
+    expect(problems).toEqual([])
+  }, 300_000)
+})
+
 describe('the comment import command fed the Big List of Naughty Strings', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-naughty-'))
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))

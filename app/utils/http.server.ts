@@ -15,3 +15,15 @@ export function badRequest<T>(body: T, headers?: HeadersInit) {
 export function invariantResponse<T>(value: T, message = 'Not found', status = 404): asserts value is NonNullable<T> {
   if (value === null || value === undefined || value === false) throw new Response(message, { status })
 }
+
+/**
+ * The request's form, or a 400 when the body is no form at all (another Content-Type, multipart
+ * without its boundary or cut short): the client's mistake, not a 500.
+ */
+export async function readFormData(request: Request) {
+  try {
+    return await request.formData()
+  } catch {
+    throw new Response('Bad request', { status: 400 })
+  }
+}
