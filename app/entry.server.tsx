@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream'
 import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
@@ -7,6 +6,7 @@ import { I18nextProvider } from 'react-i18next'
 import { getLanguage, i18nServer } from '~/modules/i18n/i18n.server'
 import { logError } from '~/utils/log.server'
 import { NonceProvider } from '~/utils/nonce'
+import { createRenderStream } from '~/utils/react-stream.server'
 
 export const streamTimeout = 5_000
 
@@ -33,7 +33,7 @@ export default async function handleRequest(
         nonce,
         [waitForAll ? 'onAllReady' : 'onShellReady']() {
           shellRendered = true
-          const body = new PassThrough()
+          const body = createRenderStream()
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
           resolve(
             new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),

@@ -129,8 +129,10 @@ for (const javaScriptEnabled of [false, true]) {
         login,
       }) => {
         const { language, dir } = script
-        // Every view is scanned once: the commenting page fresh, with a draft, while editing and with
-        // every kind of own comment; scanning it again after each save would only repeat the scan.
+        // Each view is scanned once, not again after every save that only adds a comment to it: the
+        // commenting page fresh, with a draft, while editing (right to left, in Arabic) and with every
+        // kind of own comment; the round page and "My comments".
+        const thorough = language === 'ar'
         const user = await createUser({ language, category: language === 'ar' ? 'government' : 'research', country: language === 'ar' ? 'EG' : 'CN' })
         await login(user)
         await readIn(context, language, baseURL)
@@ -139,13 +141,17 @@ for (const javaScriptEnabled of [false, true]) {
         const mine = () => commentsBy(database, user.id, round.roundId)
         const name = languageName(language, language)
 
-        // The round page, in the participant's language, leads to the commenting page.
-        await page.goto(`/rounds/${round.roundId}`)
-        await expectDocument(page, language, dir)
-        await expect(page.getByText(CLAUSES[0][language]!, { exact: true })).toBeVisible()
-        await axe()
-        await page.getByRole('link', { name: t('rounds:round.comment') }).click()
-        await expect(page).toHaveURL(new RegExp(`${ui.url}$`))
+        if (thorough) {
+          await page.goto(ui.url)
+        } else {
+          // The round page, in the participant's language, leads to the commenting page.
+          await page.goto(`/rounds/${round.roundId}`)
+          await expectDocument(page, language, dir)
+          await expect(page.getByText(CLAUSES[0][language]!, { exact: true })).toBeVisible()
+          await axe()
+          await page.getByRole('link', { name: t('rounds:round.comment') }).click()
+          await expect(page).toHaveURL(new RegExp(`${ui.url}$`))
+        }
         await expectDocument(page, language, dir)
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('comments:comment.title'))
         // The untranslated clause is shown in English, marked as such; the others in the reader's language.
@@ -170,13 +176,13 @@ for (const javaScriptEnabled of [false, true]) {
         await ui.saved('draftSaved', drafted.receipt)
         await expect(ui.item(drafted.id)).toContainText(t('comments:status.draft'))
         await expect(ui.item(drafted.id).locator('.receipt')).toHaveText(drafted.receipt)
-        await axe()
+        if (thorough) await axe()
 
         await ui.item(drafted.id).getByRole('link', { name: t('comments:own.edit') }).click()
         const editDraft = ui.editForm(drafted.receipt)
         await expect(editDraft.getByRole('textbox', { name: t('comments:form.text'), exact: true })).toHaveValue(script.draft.text)
         await expect(editDraft.getByRole('checkbox', { name: concernLabel(script.draft.concern, language), exact: true })).toBeChecked()
-        await axe()
+        if (thorough) await axe()
         await editDraft.getByRole('radio', { name: t(`comments:positions.${script.draft.position}`), exact: true }).check()
         await editDraft.getByRole('button', { name: t('comments:form.submit'), exact: true }).click()
         await ui.saved('submitted', drafted.receipt)
@@ -282,8 +288,8 @@ for (const javaScriptEnabled of [false, true]) {
       await login(user)
       const en = translator('en')
       const url = `/rounds/${closing.roundId}/comment`
+      // The fresh commenting page is scanned in the tests above; here the refusal is.
       await page.goto(url)
-      await axe()
       const form = page.getByRole('form', { name: en('comments:form.newTitle', { subject: en('rounds:draft.clause', { label: '1' }) }) })
       const text = 'Clause 1 should name hospitals and water utilities explicitly.'
       await fill(form, en, 'en', { position: 'amend', text, proposed: 'States should not damage hospitals.', consent: 'named' })
