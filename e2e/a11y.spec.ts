@@ -107,7 +107,8 @@ async function violationsOf(page: Page): Promise<Result[]> {
 
 for (const language of SUPPORTED_LANGUAGES) {
   test(`every page passes the axe scan in ${language}`, async ({ browser, baseURL }) => {
-    test.setTimeout(300_000)
+    // 39 pages, each scanned by axe: minutes on two cores, more when the machine is busy.
+    test.setTimeout(600_000)
     const contexts: BrowserContext[] = []
     try {
       for (const [reader, urls] of Object.entries(pages(scenario)) as [Reader, string[]][]) {
