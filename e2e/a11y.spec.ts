@@ -197,9 +197,10 @@ test.describe('with the keyboard alone', () => {
     await signIn(context, baseURL!, 'moderator')
     await page.goto(`/moderate/rounds/${scenario.openRound}/queue`)
     await axe()
-    await tabTo(page, `main a[href*="/queue/${commentId}"]`)
+    // Exactly this comment's link (it carries ?at=, its place in the queue): /queue/3 must not match /queue/33.
+    await tabTo(page, `main a[href*="/queue/${commentId}?"], main a[href$="/queue/${commentId}"]`)
     await page.keyboard.press('Enter')
-    await expect(page).toHaveURL(new RegExp(`/queue/${commentId}`))
+    await expect(page).toHaveURL(new RegExp(`/queue/${commentId}(\\?|$)`))
     await axe()
     await tabTo(page, '#confirm-suggestions')
     await page.keyboard.press('Space')
