@@ -35,6 +35,7 @@ import {
   clauseConcerns,
   proposedAmendments,
   representativeQuotes,
+  withUnits,
   type Lens,
 } from './figures.server'
 import { LENS_FILTERS, NARRATIVE_MAX, SUMMARY_SECTIONS, type LensFilter } from './summaries.schema'
@@ -55,7 +56,7 @@ export type Narrative = Record<string, Translated<string>>
 
 /** The figures a snapshot freezes: the whole round, no lens, with quotes, amendments and campaigns. */
 export function summaryFigures(db: Db, roundId: number, now = new Date()) {
-  return {
+  return withUnits(db, roundId, {}, () => ({
     format: FIGURES_FORMAT,
     computedAt: now.toISOString(),
     ...buildFigures(db, roundId),
@@ -63,7 +64,7 @@ export function summaryFigures(db: Db, roundId: number, now = new Date()) {
     amendments: proposedAmendments(db, roundId),
     clauseConcerns: clauseConcerns(db, roundId),
     campaignList: campaignFigures(db, roundId),
-  }
+  }))
 }
 
 export type SummaryFigures = ReturnType<typeof summaryFigures>
@@ -525,14 +526,11 @@ export function lensIsActive(lens: Lens) {
  * an organization lens the same filters outside the organization, to compare with.
  */
 export function lensFigures(db: Db, roundId: number, lens: Lens) {
-  const through = buildFigures(db, roundId, lens)
+  const through = withUnits(db, roundId, lens, () => ({
+    ...buildFigures(db, roundId, lens),
+    clauseConcerns: clauseConcerns(db, roundId, lens),
+    campaignList: campaignFigures(db, roundId, lens),
+  }))
   const outside = lens.organization ? buildFigures(db, roundId, { ...lens, outside: true }) : null
-  return {
-    through: {
-      ...through,
-      clauseConcerns: clauseConcerns(db, roundId, lens),
-      campaignList: campaignFigures(db, roundId, lens),
-    },
-    outside,
-  }
+  return { through, outside }
 }
