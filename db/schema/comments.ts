@@ -92,14 +92,15 @@ export const comments = sqliteTable(
   ],
 )
 
-export const COUNT_DIMENSIONS = ['all', 'clause', 'category', 'region', 'language'] as const
+export const COUNT_DIMENSIONS = ['all', 'clause', 'category', 'region', 'language', 'suggested'] as const
 export type CountDimension = (typeof COUNT_DIMENSIONS)[number]
 
 /**
  * The submitted comments of each round counted one property at a time (the clause id, category,
- * M49 region or declared language as text, '' for none; 'all' counts every one under ''), by
- * moderation state, review state and whether the author consented to publication. Triggers on
- * comments keep it (migration 0003), whatever command changes a comment, so no page counts the
+ * M49 region or declared language as text, '' for none; 'all' counts every one under '', and
+ * 'suggested' under '' those with at least one suggested concern), by moderation state, review
+ * state and whether the author consented to publication. Triggers on comments and comment_concerns
+ * keep it (migrations 0003 and 0004), whatever command changes a comment, so no page counts the
  * rows of a round.
  */
 export const commentCounts = sqliteTable(

@@ -60,7 +60,7 @@ export function countsByClause(db: Db, roundId: number, scope: CountScope = 'sub
 }
 
 /**
- * Counts every round's comments again from the comments themselves, as migration 0003 did: for
+ * Counts every round's comments again from the comments themselves, as migrations 0003 and 0004 did: for
  * tests, and for tools that fill the comments table with the triggers set aside.
  */
 export function recountComments(db: Db) {
@@ -79,5 +79,11 @@ export function recountComments(db: Db) {
         select round_id, ${dimension}, ${sql.raw(value)}, moderation, review_state, consent <> 'private', count(*)
         from comments where status = 'submitted' group by 1, 2, 3, 4, 5, 6`)
     }
+    tx.run(sql`
+      insert into comment_counts (round_id, dimension, value, moderation, review_state, published, n)
+      select round_id, 'suggested', '', moderation, review_state, consent <> 'private', count(*)
+      from comments c
+      where status = 'submitted' and exists (select 1 from comment_concerns cc where cc.comment_id = c.id and cc.source = 'suggested')
+      group by 1, 2, 3, 4, 5, 6`)
   })
 }

@@ -146,6 +146,13 @@ describe('the counts of a round', () => {
     submit(db, roundId, amina, { clause: String(clauses[0]), text: 'Les États devraient coopérer davantage.', language: 'fr' })
     submit(db, roundId, dmitry, { clause: String(clauses[1]), text: 'Государства должны защищать инфраструктуру.', language: 'ru' })
     submit(db, roundId, dmitry, { clause: 'whole', text: 'A remark on the whole draft.', language: 'en', consent: 'private' })
+    submit(db, roundId, amina, {
+      clause: String(clauses[1]),
+      text: 'Privacy and human rights must come first: surveillance of personal data threatens privacy and freedom of expression.',
+      language: 'en',
+    })
+    expect(listQueue(db, roundId, { state: 'suggested' }).total).toBeGreaterThan(0)
+    expectCountsKept(db)
     const filters = [
       {},
       { clause: clauses[0]! },
@@ -155,6 +162,8 @@ describe('the counts of a round', () => {
       { language: 'ru' },
       { language: 'ru', state: 'unreviewed' as const },
       { state: 'hidden' as const },
+      { state: 'suggested' as const },
+      { state: 'suggested' as const, language: 'en' },
     ]
     for (const filter of filters) {
       const { total, items } = listQueue(db, roundId, filter, null, 100)

@@ -136,10 +136,15 @@ function concernsOf(db: Db, commentIds: number[]) {
 /**
  * The number of comments the queue shows under these filters, from the round's counts when they
  * hold it: no filter or one of clause, category, region and language, with or without a state
- * other than "suggested". Null otherwise (the concern filter, "suggested", two filters or more).
+ * other than "suggested"; "suggested" alone. Null otherwise (the concern filter, "suggested" with
+ * another filter, two filters or more).
  */
 function countedTotal(db: Db, roundId: number, filters: QueueFilters) {
-  if (filters.concern || filters.state === 'suggested') return null
+  if (filters.concern) return null
+  if (filters.state === 'suggested') {
+    const alone = filters.clause === undefined && !filters.category && !filters.region && !filters.language
+    return alone ? countWhere(db, roundId, 'suggested', '', 'unreviewed') : null
+  }
   const chosen: [CountDimension, string][] = []
   if (filters.clause !== undefined) chosen.push(['clause', filters.clause === 'whole' ? '' : String(filters.clause)])
   if (filters.category) chosen.push(['category', filters.category])
