@@ -316,19 +316,17 @@ function dispositionFigures(db: Db, roundId: number, lens: Lens) {
 
 /** How grouping was done: suggestions confirmed or changed, hidden comments by reason. */
 function methodFigures(db: Db, roundId: number) {
-  // Reviewed comments whose confirmed concerns differ from their suggested ones (as sorted key
-  // lists; each list finds its comment by id); the reviewed and unreviewed totals come from the
-  // round's counts.
+  // Reviewed comments whose confirmed concerns differ from their suggested ones, as lists of
+  // concern ids read in the order of comment_concerns' primary key (comment, concern, source; the
+  // unary + keeps SQLite on that key instead of sorting), each list then finding its comment by
+  // id; the reviewed and unreviewed totals come from the round's counts.
   const changed = db.get<{ n: number }>(sql`
     with keys as (
       select comment_id,
-        group_concat(case when source = 'moderator' then key end) as mine,
-        group_concat(case when source = 'suggested' then key end) as suggested
-      from (
-        select cc.comment_id, cc.source, k.key from concerns k join comment_concerns cc on cc.concern_id = k.id
-        where k.round_id = ${roundId} and cc.source in ('moderator', 'suggested')
-        order by cc.comment_id, k.key
-      )
+        group_concat(case when source = 'moderator' then concern_id end) as mine,
+        group_concat(case when source = 'suggested' then concern_id end) as suggested
+      from comment_concerns
+      where source in ('moderator', 'suggested') and +concern_id in (select id from concerns where round_id = ${roundId})
       group by comment_id
     )
     select count(*) as n from keys cross join comments c on c.id = keys.comment_id
