@@ -57,7 +57,7 @@ function log(message: string) {
 }
 
 async function template(file: string) {
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true })
+  for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true })
   process.env.DATABASE_PATH = file
   // The process-wide client, opened on DATABASE_PATH and migrated, is the one the seed's modules use.
   const { db } = await import('~/utils/db.server')
@@ -75,7 +75,7 @@ function sessionId() {
 
 async function round(templateFile: string, file: string, count: number, seed: number) {
   const started = performance.now()
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true })
+  for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true })
   fs.copyFileSync(templateFile, file)
   const sqlite = new Database(file)
   sqlite.pragma('journal_mode = OFF')

@@ -69,15 +69,17 @@ export type Random = ReturnType<typeof createRandom>
 
 /**
  * Rows one at a time, so a million of them never sit in memory together. A comment is 1 to 4
- * sentences of its language; where a language has few sentences to draw from, 3 to 6, so that two
- * unrelated comments are rarely identical by chance.
+ * sentences of its language; where a language has fewer sentences to draw from, 2 to 5 (under
+ * 2,000 sentences) or 3 to 6 (under 200), so that two unrelated comments are rarely identical by
+ * chance and the campaigns are the twenty made on purpose, not hundreds made by the small corpora.
  */
 export function* generate(count: number, clauses: string[], sentences: Record<string, string[]>, seed = 20261127): Generator<Generated> {
   const random = createRandom(seed)
   const { int, pick, weighted } = random
   const compose = (language: string, min: number, max: number) => {
     const list = sentences[language] ?? sentences.en!
-    const [low, high] = list.length >= 200 ? [min, max] : [min + 2, max + 2]
+    const extra = list.length >= 2000 ? 0 : list.length >= 200 ? 1 : 2
+    const [low, high] = [min + extra, max + extra]
     return Array.from({ length: int(low, high) }, () => pick(list)).join(language === 'zh' ? '' : ' ')
   }
   // Twenty campaigns, each a text that its signatories vary a little.

@@ -56,7 +56,7 @@ function runNode(args: string[], env: Record<string, string> = {}) {
 }
 
 function removeDatabase(file: string) {
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true })
+  for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true })
 }
 
 async function waitForHealth(port: number, child: ChildProcess, pathname: string) {
