@@ -13,6 +13,8 @@ export type QueryTimings = {
   timings: Record<string, { meanMs: number; p95Ms: number; iterations: number }>
   /** Files opened or read while the translation functions of 1,000 and more requests were made. */
   localeFileReads: number
+  /** summaryFigures of the whole round (what publishing computes), called once. */
+  summaryBuildMs: number
 }
 
 const info = JSON.parse(process.argv[3]!) as RoundInfo
@@ -22,7 +24,7 @@ const { listPublicComments } = await import('~/modules/comments/comments.server'
 const { listQueue, listQueueLanguages, listRoundClauses } = await import('~/modules/moderation/moderation.server')
 const { getRoundForReader, getGuidingQuestions, listConcerns } = await import('~/modules/rounds/rounds.server')
 const { getReadableVersion } = await import('~/modules/norms/norms.server')
-const { latestSnapshot, lensOptions, listSnapshots } = await import('~/modules/summaries/summaries.server')
+const { latestSnapshot, lensOptions, listSnapshots, summaryFigures } = await import('~/modules/summaries/summaries.server')
 const { getFixedT, i18nServer } = await import('~/modules/i18n/i18n.server')
 const { formatInstant } = await import('~/components/date-time')
 const { countryName } = await import('~/modules/regions/regions')
@@ -108,4 +110,7 @@ await time('format: 20 country names', () => {
 await time('format: 20 language names', () => {
   for (let i = 0; i < 20; i++) languageName('ar', 'fr')
 })
-process.stdout.write(JSON.stringify({ timings, localeFileReads: localeReads } satisfies QueryTimings) + '\n')
+const started = performance.now()
+summaryFigures(db, roundId)
+const summaryBuildMs = performance.now() - started
+process.stdout.write(JSON.stringify({ timings, localeFileReads: localeReads, summaryBuildMs } satisfies QueryTimings) + '\n')

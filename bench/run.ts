@@ -286,8 +286,7 @@ async function measureSize(size: number) {
     comments: size,
     submittedInRound: info.submitted,
     buildSeconds: info.buildSeconds,
-    summaryBuildMs: info.summaryBuildMs,
-    summaryPublishMs: info.summaryPublishMs,
+    summaryBuildMs: queries.summaryBuildMs,
     database,
     rssIdleMB,
     rssPeakMB: Math.max(...scenarios.map((scenario) => scenario.rssPeakMB)),
@@ -316,7 +315,7 @@ function buildRound(size: number): RoundInfo {
   say(`${size}: building the round`)
   const info = JSON.parse(runNode([...tsx, 'bench/build-db.ts', 'round', templateFile, file, String(size)], { DATABASE_PATH: file })) as RoundInfo
   fs.writeFileSync(infoFile, JSON.stringify({ ...info, version: DATA_VERSION }))
-  say(`${size}: built in ${info.buildSeconds.toFixed(1)} s; summary figures ${info.summaryBuildMs.toFixed(0)} ms`)
+  say(`${size}: built in ${info.buildSeconds.toFixed(1)} s`)
   return info
 }
 
@@ -362,10 +361,10 @@ function table(results: Awaited<ReturnType<typeof measureSize>>[], importResult:
       )
     }
   }
-  lines.push('', '| comments | build s | summary figures ms | publish ms | DB MB | bytes/comment | submissions ok / missing |', '|---:|---:|---:|---:|---:|---:|---|')
+  lines.push('', '| comments | build s | summary figures ms | DB MB | bytes/comment | submissions ok / missing |', '|---:|---:|---:|---:|---:|---|')
   for (const result of results) {
     lines.push(
-      `| ${number(result.comments)} | ${number(result.buildSeconds, 1)} | ${number(result.summaryBuildMs)} | ${number(result.summaryPublishMs)} | ${number(result.database.bytes / 2 ** 20)} | ${number(result.database.bytesPerComment)} | ${result.submissions.accepted} / ${result.submissions.missing} |`,
+      `| ${number(result.comments)} | ${number(result.buildSeconds, 1)} | ${number(result.summaryBuildMs)} | ${number(result.database.bytes / 2 ** 20)} | ${number(result.database.bytesPerComment)} | ${result.submissions.accepted} / ${result.submissions.missing} |`,
     )
   }
   lines.push('', `concord comments import: ${number(importResult.rows)} rows in ${number(importResult.seconds, 1)} s = ${number(importResult.rowsPerSecond)} rows/s (the command reports ${importResult.reportedRowsPerSecond ?? '?'} rows/s)`)
