@@ -3,7 +3,8 @@
  * consultations in ../shared/corpus (see its README for licences: the Polis conversations are
  * CC BY 4.0 with attribution to The Computational Democracy Project; the Regards Citoyens
  * contributions are ODbL; the cycling dialogues are CC BY 4.0 / CC BY-SA 4.0, Romberg & Escher);
- * Arabic, Russian and Spanish come from Concord's own demo comments (db/seed/content).
+ * Arabic, Russian and Spanish come from Concord's own demo comments and demo draft norm, as a
+ * commenter quotes the draft (db/seed/content).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -43,7 +44,15 @@ export function loadSentences(projectRoot: string): Record<string, string[]> {
     language: string
     text: string
   }[]
-  for (const language of ['ar', 'ru', 'es']) add(language, demo.filter((c) => c.language === language).map((c) => c.text))
+  const norm = JSON.parse(fs.readFileSync(path.join(projectRoot, 'db', 'seed', 'content', 'norm.json'), 'utf8')) as {
+    preamble: Record<string, string>
+    clauses: { text: Record<string, string> }[]
+    guidingQuestions: Record<string, string>[]
+  }
+  for (const language of ['ar', 'ru', 'es']) {
+    add(language, demo.filter((c) => c.language === language).map((c) => c.text))
+    add(language, [norm.preamble, ...norm.clauses.map((clause) => clause.text), ...norm.guidingQuestions].map((texts) => texts[language] ?? ''))
+  }
   for (const [language, list] of Object.entries(result)) result[language] = [...new Set(list)]
   return result
 }

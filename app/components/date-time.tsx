@@ -9,9 +9,11 @@ const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
+import { dateTimeFormat, numberFormat, relativeTimeFormat } from '~/utils/intl'
+
 function validZone(timeZone: string) {
   try {
-    new Intl.DateTimeFormat('en', { timeZone })
+    dateTimeFormat('en', { timeZone })
     return timeZone
   } catch {
     return 'UTC'
@@ -25,7 +27,7 @@ export function formatInstant(
   timeZone: string,
   style: 'long' | 'short' = 'long',
 ): FormattedInstant {
-  const text = new Intl.DateTimeFormat(language, {
+  const text = dateTimeFormat(language, {
     year: 'numeric',
     month: style === 'long' ? 'long' : 'short',
     day: 'numeric',
@@ -40,7 +42,7 @@ export function formatInstant(
 /** "in 3 days", "5 hours ago", "il y a 2 jours", in the reader's language. */
 export function formatRelative(date: Date, now: Date, language: string) {
   const diff = date.getTime() - now.getTime()
-  const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' })
+  const format = relativeTimeFormat(language, { numeric: 'auto' })
   const size = Math.abs(diff)
   if (size < HOUR) return format.format(Math.round(diff / MINUTE), 'minute')
   if (size < 2 * DAY) return format.format(Math.round(diff / HOUR), 'hour')
@@ -48,7 +50,7 @@ export function formatRelative(date: Date, now: Date, language: string) {
 }
 
 export function formatNumber(value: number, language: string) {
-  return new Intl.NumberFormat(language).format(value)
+  return numberFormat(language).format(value)
 }
 
 /** A formatted instant as a <time> element, machine-readable through its datetime attribute. */

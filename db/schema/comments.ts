@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import type { StakeholderCategory } from './accounts'
 import { users } from './accounts'
@@ -73,7 +74,47 @@ export const comments = sqliteTable(
     index('comments_author_idx').on(t.authorId, t.id),
     index('comments_duplicate_group_idx').on(t.duplicateGroupId),
     index('comments_round_text_hash_idx').on(t.roundId, t.textHash),
+    // The public comments page with every filter set (comments.server.ts, listPublicComments): a
+    // rare combination is found by one seek instead of a scan of the round. Public comments only.
+    index('comments_round_public_idx')
+      .on(t.roundId, t.clauseId, t.category, t.regionCode, t.position, t.declaredLanguage, t.id)
+      .where(sql`${t.status} = 'submitted' and ${t.moderation} = 'visible' and ${t.consent} <> 'private'`),
+    // The moderation queue's order (moderation.server.ts, QUEUE_ORDER), so a page is read off the
+    // index instead of sorting the round: waiting comments first, then newest submission first.
+    // The same expressions as the queries (without commas: drizzle-kit splits index columns on them).
+    index('comments_round_queue_idx').on(
+      t.roundId,
+      t.status,
+      sql`(case when ${t.moderation} = 'visible' and ${t.reviewState} = 'unreviewed' then 0 else 1 end)`,
+      sql`(case when ${t.submittedAt} is null then -${t.createdAt} else -${t.submittedAt} end)`,
+      sql`(-${t.id})`,
+    ),
   ],
+)
+
+export const COUNT_DIMENSIONS = ['all', 'clause', 'category', 'region', 'language', 'suggested'] as const
+export type CountDimension = (typeof COUNT_DIMENSIONS)[number]
+
+/**
+ * The submitted comments of each round counted one property at a time (the clause id, category,
+ * M49 region or declared language as text, '' for none; 'all' counts every one under '', and
+ * 'suggested' under '' those with at least one suggested concern), by moderation state, review
+ * state and whether the author consented to publication. Triggers on comments and comment_concerns
+ * keep it (migrations 0003 and 0004), whatever command changes a comment, so no page counts the
+ * rows of a round.
+ */
+export const commentCounts = sqliteTable(
+  'comment_counts',
+  {
+    roundId: integer('round_id').notNull(),
+    dimension: text('dimension', { enum: COUNT_DIMENSIONS }).notNull(),
+    value: text('value').notNull(),
+    moderation: text('moderation', { enum: MODERATION_STATES }).notNull(),
+    reviewState: text('review_state', { enum: REVIEW_STATES }).notNull(),
+    published: integer('published', { mode: 'boolean' }).notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.dimension, t.value, t.moderation, t.reviewState, t.published] })],
 )
 
 /**

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import { and, asc, desc, eq, inArray, lt, max, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, max, sql, type SQL } from 'drizzle-orm'
 import {
   clauses,
   commentConcerns,
@@ -17,6 +17,7 @@ import { fingerprint, groupDuplicates, ungroupComment } from '~/modules/moderati
 import { commentRefusal } from '~/modules/rounds/rounds'
 import type { Db } from '~/utils/db.server'
 import type { CommentInput } from './comments.schema'
+import { countWhere } from './counts.server'
 import { detectLanguage } from './language.server'
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
@@ -355,50 +356,77 @@ export type PublicFilters = {
 
 export const PUBLIC_PAGE_SIZE = 20
 
+type PublicRow = {
+  id: number
+  clauseLabel: string | null
+  position: Position | null
+  text: string
+  proposedText: string | null
+  language: string | null
+  consent: 'named' | 'anonymous'
+  authorName: string | null
+  organizationName: string | null
+  category: StakeholderCategory
+  countryCode: string | null
+  imported: number
+  submittedAt: number | null
+}
+
+/**
+ * The index a page of public comments is read through, named so that SQLite does not have to guess
+ * without statistics: with every filter set, the index of public comments by all five filters (one
+ * seek, however rare the combination); with some, the one-filter index of the filter that leaves the
+ * fewest public comments, by the round's counts; with none, the index of the round's visible
+ * comments. Each gives the rows newest first, so a page reads about as many rows as it shows.
+ */
+function publicIndex(db: Db, roundId: number, filters: PublicFilters) {
+  const { clause, category, region, position, language } = filters
+  if (clause !== undefined && category && region && position && language) return 'comments_round_public_idx'
+  const candidates: [string, number][] = []
+  if (clause !== undefined) {
+    const value = clause === 'whole' ? '' : String(clause)
+    candidates.push(['comments_round_clause_idx', countWhere(db, roundId, 'clause', value, 'public')])
+  }
+  if (category) candidates.push(['comments_round_category_idx', countWhere(db, roundId, 'category', category, 'public')])
+  if (region) candidates.push(['comments_round_region_idx', countWhere(db, roundId, 'region', region, 'public')])
+  if (language) candidates.push(['comments_round_language_idx', countWhere(db, roundId, 'language', language, 'public')])
+  // Positions are not counted; four of them, the position index only leads when it is the only filter.
+  if (position && !candidates.length) return 'comments_round_position_idx'
+  candidates.sort((a, b) => a[1] - b[1])
+  return candidates[0]?.[0] ?? 'comments_round_status_idx'
+}
+
 /**
  * The public comments of a round, newest first, honouring consent: unpublished comments never
  * appear, anonymous ones carry no name or organization. Keyset pagination on the id, so the
- * thousandth page costs what the first does; every filter has an index starting (round_id, …, id).
+ * thousandth page costs what the first does; the index is chosen by publicIndex.
  */
 export function listPublicComments(db: Db, roundId: number, filters: PublicFilters, before?: number) {
-  const where: SQL[] = [
-    eq(comments.roundId, roundId),
-    eq(comments.status, 'submitted'),
-    eq(comments.moderation, 'visible'),
-    sql`${comments.consent} != 'private'`,
-  ]
-  if (filters.clause === 'whole') where.push(sql`${comments.clauseId} is null`)
-  else if (filters.clause !== undefined) where.push(eq(comments.clauseId, filters.clause))
-  if (filters.category) where.push(eq(comments.category, filters.category))
-  if (filters.region) where.push(eq(comments.regionCode, filters.region))
-  if (filters.position) where.push(eq(comments.position, filters.position))
-  if (filters.language) where.push(eq(comments.declaredLanguage, filters.language))
-  if (before) where.push(lt(comments.id, before))
-  const rows = db
-    .select({
-      id: comments.id,
-      clauseLabel: clauses.label,
-      position: comments.position,
-      text: comments.text,
-      proposedText: comments.proposedText,
-      language: comments.declaredLanguage,
-      consent: comments.consent,
-      authorName: comments.authorName,
-      organizationName: comments.organizationName,
-      category: comments.category,
-      countryCode: comments.countryCode,
-      imported: comments.imported,
-      submittedAt: comments.submittedAt,
-    })
-    .from(comments)
-    .leftJoin(clauses, eq(clauses.id, comments.clauseId))
-    .where(and(...where))
-    .orderBy(desc(comments.id))
-    .limit(PUBLIC_PAGE_SIZE + 1)
-    .all()
-  const page = rows.slice(0, PUBLIC_PAGE_SIZE).map(({ authorName, organizationName, ...row }) =>
-    row.consent === 'named' ? { ...row, authorName, organizationName } : { ...row, authorName: null, organizationName: null },
-  )
+  // Written out (not bound) so that they match the partial index comments_round_public_idx.
+  const where: SQL[] = [sql`c.round_id = ${roundId}`, sql`c.status = 'submitted' and c.moderation = 'visible' and c.consent <> 'private'`]
+  if (filters.clause === 'whole') where.push(sql`c.clause_id is null`)
+  else if (filters.clause !== undefined) where.push(sql`c.clause_id = ${filters.clause}`)
+  if (filters.category) where.push(sql`c.category = ${filters.category}`)
+  if (filters.region) where.push(sql`c.region_code = ${filters.region}`)
+  if (filters.position) where.push(sql`c.position = ${filters.position}`)
+  if (filters.language) where.push(sql`c.declared_language = ${filters.language}`)
+  if (before) where.push(sql`c.id < ${before}`)
+  const rows = db.all<PublicRow>(sql`
+    select c.id, cl.label as clauseLabel, c.position, c.text, c.proposed_text as proposedText, c.declared_language as language,
+      c.consent, c.author_name as authorName, c.organization_name as organizationName, c.category, c.country_code as countryCode,
+      c.imported, c.submitted_at as submittedAt
+    from comments c indexed by ${sql.raw(publicIndex(db, roundId, filters))}
+    left join clauses cl on cl.id = c.clause_id
+    where ${sql.join(where, sql` and `)}
+    order by c.id desc
+    limit ${PUBLIC_PAGE_SIZE + 1}`)
+  const page = rows.slice(0, PUBLIC_PAGE_SIZE).map(({ authorName, organizationName, imported, submittedAt, ...row }) => ({
+    ...row,
+    imported: Boolean(imported),
+    submittedAt: submittedAt === null ? null : new Date(submittedAt),
+    authorName: row.consent === 'named' ? authorName : null,
+    organizationName: row.consent === 'named' ? organizationName : null,
+  }))
   const nextBefore = rows.length > PUBLIC_PAGE_SIZE ? page[page.length - 1]!.id : null
   return { comments: page, nextBefore }
 }

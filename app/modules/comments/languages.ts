@@ -1,3 +1,5 @@
+import { displayNamesOf } from '~/utils/intl'
+
 /**
  * Languages a comment may be declared in. Comments may be written in any language; the select offers
  * the UN languages and other widely written ones, named by Intl.DisplayNames in the reader's language
@@ -14,7 +16,7 @@ export const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$/
 /** A language's name in the reader's language ("French", "французский"), or its tag when unknown. */
 export function languageName(code: string, readerLanguage: string) {
   try {
-    return new Intl.DisplayNames([readerLanguage], { type: 'language', fallback: 'code' }).of(code) ?? code
+    return displayNamesOf(readerLanguage, { type: 'language', fallback: 'code' }).of(code) ?? code
   } catch {
     return code
   }

@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm'
 import { auditLog, clauses, commentConcerns, comments, concerns, duplicateGroups, rounds, users } from '#db/schema/index'
-import type { StakeholderCategory } from '#db/schema/index'
+import type { CountDimension, StakeholderCategory } from '#db/schema/index'
 import { characterCount } from '~/modules/comments/comments.schema'
 import { commentHistory } from '~/modules/comments/comments.server'
+import { countedLanguages, countWhere } from '~/modules/comments/counts.server'
 import type { Db } from '~/utils/db.server'
 import { appendAudit } from './audit.server'
 import { HIDE_REASONS, NOTE_MAX, RESTORE_REASONS, type HideReason, type QueueState, type RestoreReason } from './queue.schema'
@@ -34,6 +35,13 @@ const EXCERPT_LENGTH = 160
 const needsReview = sql<0 | 1>`(case when ${comments.moderation} = 'visible' and ${comments.reviewState} = 'unreviewed' then 0 else 1 end)`
 /** When the comment was submitted (imports without a date count from their creation). */
 const submittedAt = sql<number>`coalesce(${comments.submittedAt}, ${comments.createdAt})`
+/**
+ * The same, negated, and the negated id: with needsReview these are the expressions of the index
+ * comments_round_queue_idx (db/schema/comments.ts), so the queue's order is the index's and a page
+ * reads as many index entries as it shows, however many comments the round has.
+ */
+const laterFirst = sql<number>`(case when ${comments.submittedAt} is null then -${comments.createdAt} else -${comments.submittedAt} end)`
+const newerFirst = sql<number>`(-${comments.id})`
 const hasSuggestion = sql`exists (select 1 from ${commentConcerns} where ${commentConcerns.commentId} = ${comments.id} and ${commentConcerns.source} = 'suggested')`
 const rowState = sql<QueueState>`(case
   when ${comments.moderation} = 'hidden' then 'hidden'
@@ -42,11 +50,33 @@ const rowState = sql<QueueState>`(case
   else 'unreviewed' end)`
 
 /** Unreviewed before reviewed, then newest first; the id breaks ties. */
-const QUEUE_ORDER = [asc(needsReview), desc(submittedAt), desc(comments.id)]
-const REVERSE_ORDER = [desc(needsReview), asc(submittedAt), asc(comments.id)]
+const QUEUE_ORDER = [asc(needsReview), asc(laterFirst), asc(newerFirst)]
+const REVERSE_ORDER = [desc(needsReview), desc(laterFirst), desc(newerFirst)]
 /** The order as one ascending row value, for keyset comparisons. */
-const orderKey = sql`(${needsReview}, -${submittedAt}, -${comments.id})`
+const orderKey = sql`(${needsReview}, ${laterFirst}, ${newerFirst})`
 const keyOf = (cursor: QueueCursor) => sql`(${cursor.rank}, ${-cursor.at}, ${-cursor.id})`
+/** The rank every comment in a state has: a state filter fixes the first term of the order. */
+const STATE_RANK: Record<QueueState, 0 | 1> = { unreviewed: 0, suggested: 0, confirmed: 1, hidden: 1 }
+
+/**
+ * The queue's order under these filters. With a state chosen, the rank is the same for every row
+ * and is left out, so that SQLite reads the rows in the index's order instead of sorting them.
+ */
+function orderOf(filters: QueueFilters, reverse = false) {
+  const order = reverse ? REVERSE_ORDER : QUEUE_ORDER
+  return filters.state ? order.slice(1) : order
+}
+
+/**
+ * Rows after (or before) a position in the queue's order. With a state chosen and the position at
+ * that state's rank, the same condition on time and id alone lets SQLite start reading the index
+ * at the position instead of at the start of the rank.
+ */
+function beyond(filters: QueueFilters, cursor: QueueCursor, direction: '>' | '<') {
+  const condition = sql`${orderKey} ${sql.raw(direction)} ${keyOf(cursor)}`
+  if (!filters.state || STATE_RANK[filters.state] !== cursor.rank) return condition
+  return sql`${condition} and (${laterFirst}, ${newerFirst}) ${sql.raw(direction)} (${-cursor.at}, ${-cursor.id})`
+}
 
 function queueWhere(roundId: number, filters: QueueFilters): SQL[] {
   const where: SQL[] = [eq(comments.roundId, roundId), eq(comments.status, 'submitted')]
@@ -60,18 +90,20 @@ function queueWhere(roundId: number, filters: QueueFilters): SQL[] {
       select 1 from ${commentConcerns} inner join ${concerns} on ${concerns.id} = ${commentConcerns.concernId}
       where ${commentConcerns.commentId} = ${comments.id} and ${concerns.roundId} = ${roundId} and ${concerns.key} = ${filters.concern})`)
   }
+  // Each state also names its rank in the queue's order, so the index is entered at that rank
+  // instead of being read from the start.
   switch (filters.state) {
     case 'unreviewed':
-      where.push(eq(comments.moderation, 'visible'), eq(comments.reviewState, 'unreviewed'))
+      where.push(sql`${needsReview} = 0`, eq(comments.moderation, 'visible'), eq(comments.reviewState, 'unreviewed'))
       break
     case 'suggested':
-      where.push(eq(comments.moderation, 'visible'), eq(comments.reviewState, 'unreviewed'), hasSuggestion)
+      where.push(sql`${needsReview} = 0`, eq(comments.moderation, 'visible'), eq(comments.reviewState, 'unreviewed'), hasSuggestion)
       break
     case 'confirmed':
-      where.push(eq(comments.moderation, 'visible'), eq(comments.reviewState, 'reviewed'))
+      where.push(sql`${needsReview} = 1`, eq(comments.moderation, 'visible'), eq(comments.reviewState, 'reviewed'))
       break
     case 'hidden':
-      where.push(eq(comments.moderation, 'hidden'))
+      where.push(sql`${needsReview} = 1`, eq(comments.moderation, 'hidden'))
       break
   }
   return where
@@ -101,6 +133,54 @@ function concernsOf(db: Db, commentIds: number[]) {
   return result
 }
 
+/**
+ * The number of comments the queue shows under these filters, from the round's counts when they
+ * hold it: no filter or one of clause, category, region and language, with or without a state
+ * other than "suggested"; "suggested" alone. Null otherwise (the concern filter, "suggested" with
+ * another filter, two filters or more).
+ */
+function countedTotal(db: Db, roundId: number, filters: QueueFilters) {
+  if (filters.concern) return null
+  if (filters.state === 'suggested') {
+    const alone = filters.clause === undefined && !filters.category && !filters.region && !filters.language
+    return alone ? countWhere(db, roundId, 'suggested', '', 'unreviewed') : null
+  }
+  const chosen: [CountDimension, string][] = []
+  if (filters.clause !== undefined) chosen.push(['clause', filters.clause === 'whole' ? '' : String(filters.clause)])
+  if (filters.category) chosen.push(['category', filters.category])
+  if (filters.region) chosen.push(['region', filters.region])
+  if (filters.language) chosen.push(['language', filters.language])
+  if (chosen.length > 1) return null
+  const [dimension, value] = chosen[0] ?? ['all', '']
+  return countWhere(db, roundId, dimension, value, filters.state ?? 'submitted')
+}
+
+/**
+ * The number of comments under filters the counts do not hold, counted from the rows: those with
+ * the concern found through the concern's own index, the rest through the index of the filter that
+ * leaves the fewest comments (by the round's counts), so the work is that filter's comments, not
+ * the round's.
+ */
+function countRows(db: Db, roundId: number, filters: QueueFilters) {
+  const where = queueWhere(roundId, { ...filters, concern: undefined })
+  if (filters.concern) {
+    where.push(sql`${comments.id} in (
+      select cc.comment_id from ${commentConcerns} cc
+      where cc.concern_id = (select k.id from ${concerns} k where k.round_id = ${roundId} and k.key = ${filters.concern}))`)
+    return db.get<{ n: number }>(sql`select count(*) as n from ${comments} where ${and(...where)}`)!.n
+  }
+  const candidates: [string, number][] = []
+  if (filters.clause !== undefined) {
+    candidates.push(['comments_round_clause_idx', countWhere(db, roundId, 'clause', filters.clause === 'whole' ? '' : String(filters.clause))])
+  }
+  if (filters.category) candidates.push(['comments_round_category_idx', countWhere(db, roundId, 'category', filters.category)])
+  if (filters.region) candidates.push(['comments_round_region_idx', countWhere(db, roundId, 'region', filters.region)])
+  if (filters.language) candidates.push(['comments_round_language_idx', countWhere(db, roundId, 'language', filters.language)])
+  candidates.sort((a, b) => a[1] - b[1])
+  const index = candidates[0]?.[0] ?? 'comments_round_status_idx'
+  return db.get<{ n: number }>(sql`select count(*) as n from ${comments} indexed by ${sql.raw(index)} where ${and(...where)}`)!.n
+}
+
 /** The start of a text, cut at a word boundary where one is near, never inside a character. */
 export function excerpt(text: string, length = EXCERPT_LENGTH) {
   const characters = Array.from(text.replace(/\s+/g, ' ').trim())
@@ -117,12 +197,8 @@ export function excerpt(text: string, length = EXCERPT_LENGTH) {
  */
 export function listQueue(db: Db, roundId: number, filters: QueueFilters, cursor?: QueueCursor | null, limit = QUEUE_PAGE_SIZE) {
   const where = queueWhere(roundId, filters)
-  const total = db
-    .select({ count: sql<number>`count(*)` })
-    .from(comments)
-    .where(and(...where))
-    .get()!.count
-  if (cursor) where.push(sql`${orderKey} > ${keyOf(cursor)}`)
+  const total = countedTotal(db, roundId, filters) ?? countRows(db, roundId, filters)
+  if (cursor) where.push(beyond(filters, cursor, '>'))
   const rows = db
     .select({
       id: comments.id,
@@ -145,7 +221,7 @@ export function listQueue(db: Db, roundId: number, filters: QueueFilters, cursor
     .leftJoin(clauses, eq(clauses.id, comments.clauseId))
     .leftJoin(duplicateGroups, eq(duplicateGroups.id, comments.duplicateGroupId))
     .where(and(...where))
-    .orderBy(...QUEUE_ORDER)
+    .orderBy(...orderOf(filters))
     .limit(limit + 1)
     .all()
   const page = rows.slice(0, limit)
@@ -249,21 +325,20 @@ export function neighbours(db: Db, roundId: number, commentId: number, filters: 
   if (!current) return { position: null, previous: null, next: null }
   const position: QueueCursor =
     from && from.id === commentId && from.at === current.at ? from : { rank: current.rank, at: current.at, id: commentId }
-  const key = keyOf(position)
   const others = [...queueWhere(roundId, filters), ne(comments.id, commentId)]
   const cursor = { rank: needsReview, at: submittedAt, id: comments.id }
   const next = db
     .select(cursor)
     .from(comments)
-    .where(and(...others, sql`${orderKey} > ${key}`))
-    .orderBy(...QUEUE_ORDER)
+    .where(and(...others, beyond(filters, position, '>')))
+    .orderBy(...orderOf(filters))
     .limit(1)
     .get()
   const previous = db
     .select(cursor)
     .from(comments)
-    .where(and(...others, sql`${orderKey} < ${key}`))
-    .orderBy(...REVERSE_ORDER)
+    .where(and(...others, beyond(filters, position, '<')))
+    .orderBy(...orderOf(filters, true))
     .limit(1)
     .get()
   return { position, previous: previous ?? null, next: next ?? null }
@@ -390,13 +465,7 @@ export function listRoundClauses(db: Db, roundId: number) {
 
 /** The languages the round's submitted comments are written in, for the language filter. */
 export function listQueueLanguages(db: Db, roundId: number) {
-  return db
-    .selectDistinct({ language: comments.declaredLanguage })
-    .from(comments)
-    .where(and(eq(comments.roundId, roundId), eq(comments.status, 'submitted'), sql`${comments.declaredLanguage} is not null`))
-    .orderBy(asc(comments.declaredLanguage))
-    .all()
-    .map((row) => row.language!)
+  return countedLanguages(db, roundId, 'submitted')
 }
 
 /**

@@ -1,4 +1,5 @@
 import { isLanguage, LANGUAGE_NAMES, SUPPORTED_LANGUAGES } from '~/modules/i18n/i18n'
+import { displayNamesOf } from '~/utils/intl'
 
 /** The UN languages as choices, each in its own name; a draft in another language keeps its tag. */
 export function languageOptions(current?: string | null) {
@@ -14,7 +15,7 @@ export function languageOptions(current?: string | null) {
 /** A language's name in the reader's language ("French", "французский"), or its tag when unknown. */
 export function languageName(code: string, readerLanguage: string) {
   try {
-    return new Intl.DisplayNames([readerLanguage], { type: 'language' }).of(code) ?? code
+    return displayNamesOf(readerLanguage, { type: 'language' }).of(code) ?? code
   } catch {
     return code
   }

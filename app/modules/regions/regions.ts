@@ -1,7 +1,9 @@
+import { displayNamesOf } from '~/utils/intl'
+
 /** Country names in the reader's language, from the browser's or Node's own ICU data. */
 export function countryName(code: string, language: string) {
   try {
-    return new Intl.DisplayNames([language], { type: 'region', fallback: 'code' }).of(code) ?? code
+    return displayNamesOf(language, { type: 'region', fallback: 'code' }).of(code) ?? code
   } catch {
     return code
   }

@@ -1,9 +1,11 @@
+import { dateTimeFormat } from '~/utils/intl'
+
 /**
  * Instants as a reader sees them: in their language, in the round's time zone, with the zone named,
  * e.g. "1 December 2026 at 09:00 CET". Formatted on the server so the page hydrates unchanged.
  */
 export function formatInstant(date: Date, language: string, timeZone: string) {
-  return new Intl.DateTimeFormat(language, {
+  return dateTimeFormat(language, {
     year: 'numeric',
     month: 'long',
     day: 'numeric',

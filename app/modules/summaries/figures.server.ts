@@ -42,13 +42,15 @@ function lensWhere(lens: Lens, alias: 'c' | 'm' = 'c'): SQL {
 }
 
 /**
- * The counted comments ("units") of a round under a lens: visible submitted comments, a campaign
- * only through its earliest visible member, which carries the campaign's signatory count. Under a
+ * The round's visible submitted comments under a lens, each marked `counted` when it is a counted
+ * comment ("unit"): a campaign counts only through its earliest visible member, which carries the
+ * campaign's signatory count. Under a
  * lens a campaign is its members seen through the lens: counted once if any of them is, through the
- * earliest of them, with that many signatories — so an organization's members and everyone else
- * each count their own share of a campaign, and nobody's signatures are counted on the other side.
+ * earliest of them, with that many signatories. Only the columns the figures group and filter by; texts are read from
+ * the comments by id for the few rows shown (quotes, amendments, campaigns), with a cross join so
+ * that SQLite looks them up by id rather than reading the whole comments table.
  */
-function units(roundId: number, lens: Lens) {
+function visibleSelect(roundId: number, lens: Lens) {
   return sql`
     with reps as (
       select m.duplicate_group_id as group_id, min(m.id) as id, count(*) as signatories
@@ -56,30 +58,76 @@ function units(roundId: number, lens: Lens) {
       where m.round_id = ${roundId} and m.status = 'submitted' and m.moderation = 'visible'
         and ${lensWhere(lens, 'm')}
       group by m.duplicate_group_id
-    ),
-    units as (
-      select c.*, coalesce(r.signatories, 0) as signatories, r.group_id as campaign_id
-      from comments c
-      left join duplicate_groups g on g.id = c.duplicate_group_id and g.is_campaign = 1
-      left join reps r on r.group_id = g.id
-      where c.round_id = ${roundId} and c.status = 'submitted' and c.moderation = 'visible'
-        and (g.id is null or c.id = r.id)
-        and ${lensWhere(lens)}
-    )`
+    )
+    select c.id, c.clause_id, c.category, c.position, c.country_code, c.region_code, c.declared_language, c.consent,
+      c.author_id, c.duplicate_group_id, c.imported, c.proposed_text is not null as proposes,
+      coalesce(r.signatories, 0) as signatories, r.group_id as campaign_id, (g.id is null or c.id = r.id) as counted
+    from comments c
+    left join duplicate_groups g on g.id = c.duplicate_group_id and g.is_campaign = 1
+    left join reps r on r.group_id = g.id
+    where c.round_id = ${roundId} and c.status = 'submitted' and c.moderation = 'visible'
+      and ${lensWhere(lens)}`
 }
 
-type CubeRow = {
+/** The comments the figures being computed now read from temp.summary_visible (see withUnits). */
+let materialized: { roundId: number; lens: string } | null = null
+const lensKey = (lens: Lens) => JSON.stringify(Object.entries(lens).sort(([a], [b]) => (a < b ? -1 : 1)))
+
+function visible(roundId: number, lens: Lens) {
+  return materialized && materialized.roundId === roundId && materialized.lens === lensKey(lens)
+    ? sql`temp.summary_visible`
+    : sql`(${visibleSelect(roundId, lens)})`
+}
+
+/** The counted comments as the common table expression `units` of a query. */
+function units(roundId: number, lens: Lens) {
+  return sql`with units as (select * from ${visible(roundId, lens)} where counted)`
+}
+
+/**
+ * Runs `compute` with the round's visible comments under the lens written once into a temporary
+ * table (of this connection) that every figure's query reads, instead of each query finding them
+ * again among the whole rows of all the round's comments. Nested calls for the same round and lens
+ * reuse the table.
+ */
+export function withUnits<T>(db: Db, roundId: number, lens: Lens, compute: () => T): T {
+  const key = lensKey(lens)
+  if (materialized?.roundId === roundId && materialized.lens === key) return compute()
+  const outer = materialized
+  const fill = (round: number, filter: Lens) => {
+    db.run(sql`create temp table if not exists summary_visible (
+      id integer primary key, clause_id integer, category text, position text, country_code text, region_code text,
+      declared_language text, consent text, author_id text, duplicate_group_id integer, imported integer, proposes integer,
+      signatories integer, campaign_id integer, counted integer)`)
+    db.run(sql`delete from temp.summary_visible`)
+    db.run(sql`insert into temp.summary_visible ${visibleSelect(round, filter)}`)
+  }
+  fill(roundId, lens)
+  materialized = { roundId, lens: key }
+  try {
+    return compute()
+  } finally {
+    db.run(sql`delete from temp.summary_visible`)
+    materialized = null
+    // An outer computation for another round or lens gets its table back.
+    if (outer) {
+      fill(outer.roundId, Object.fromEntries(JSON.parse(outer.lens) as [string, unknown][]) as Lens)
+      materialized = outer
+    }
+  }
+}
+
+type SaidRow = {
   clauseId: number | null
   category: StakeholderCategory
   position: Position | null
-  countryCode: string | null
-  regionCode: string | null
-  language: string | null
   consent: string
   campaign: number
   signatories: number
   n: number
 }
+
+type OriginRow = { countryCode: string | null; regionCode: string | null; language: string | null; n: number }
 
 export type PositionCounts = Record<Position, number> & { total: number; net: number | null }
 
@@ -116,13 +164,22 @@ const sorted = <K extends string>(map: Map<K, number>) =>
   [...map.entries()].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1))
 
 export function buildFigures(db: Db, roundId: number, lens: Lens = EMPTY) {
-  const cube = db.all<CubeRow>(sql`
+  return withUnits(db, roundId, lens, () => computeFigures(db, roundId, lens))
+}
+
+function computeFigures(db: Db, roundId: number, lens: Lens) {
+  // Two sorts of the counted comments: by what they say (clause, category, position, consent,
+  // campaign) and by where they come from (country, its region, language); each gives at most a few
+  // thousand rows, summed below.
+  const said = db.all<SaidRow>(sql`
     ${units(roundId, lens)}
-    select c.clause_id as clauseId, c.category, c.position, c.country_code as countryCode, c.region_code as regionCode,
-      c.declared_language as language, c.consent, (c.campaign_id is not null) as campaign,
+    select c.clause_id as clauseId, c.category, c.position, c.consent, (c.campaign_id is not null) as campaign,
       sum(c.signatories) as signatories, count(*) as n
-    from units c
-    group by 1, 2, 3, 4, 5, 6, 7, 8`)
+    from units c group by 1, 2, 3, 4, 5`)
+  const origin = db.all<OriginRow>(sql`
+    ${units(roundId, lens)}
+    select c.country_code as countryCode, c.region_code as regionCode, c.declared_language as language, count(*) as n
+    from units c group by 1, 2, 3`)
 
   const clauses = db.all<{ id: number; label: string; position: number }>(sql`
     select cl.id, cl.label, cl.position from clauses cl join rounds r on r.version_id = cl.version_id
@@ -133,8 +190,7 @@ export function buildFigures(db: Db, roundId: number, lens: Lens = EMPTY) {
     select c.category, count(distinct coalesce(c.author_id, 'import:' || c.id)) as n from units c group by 1`)
 
   const allComments = db.get<{ n: number; imported: number }>(sql`
-    select count(*) as n, coalesce(sum(c.imported), 0) as imported from comments c
-    where c.round_id = ${roundId} and c.status = 'submitted' and c.moderation = 'visible' and ${lensWhere(lens)}`)
+    select count(*) as n, coalesce(sum(c.imported), 0) as imported from ${visible(roundId, lens)} c`)
 
   // Participation
   const byCategory = new Map<StakeholderCategory, number>()
@@ -146,12 +202,9 @@ export function buildFigures(db: Db, roundId: number, lens: Lens = EMPTY) {
   let campaigns = 0
   let signatories = 0
   const perClause = new Map<number | 'whole', Map<StakeholderCategory, PositionCounts>>()
-  for (const row of cube) {
+  for (const row of said) {
     unitsCount += row.n
     tally(byCategory, row.category, row.n)
-    tally(byRegion, row.regionCode, row.n)
-    tally(byCountry, row.countryCode, row.n)
-    tally(byLanguage, row.language ?? 'und', row.n)
     tally(byConsent, row.consent, row.n)
     if (row.campaign) {
       campaigns += row.n
@@ -166,6 +219,11 @@ export function buildFigures(db: Db, roundId: number, lens: Lens = EMPTY) {
       counts[row.position] += row.n
       counts.total += row.n
     }
+  }
+  for (const row of origin) {
+    tally(byRegion, row.regionCode, row.n)
+    tally(byCountry, row.countryCode, row.n)
+    tally(byLanguage, row.language ?? 'und', row.n)
   }
 
   const clauseFigures = [{ id: null as number | null, label: null as string | null }, ...clauses.map((c) => ({ id: c.id, label: c.label }))].map(
@@ -267,21 +325,27 @@ function dispositionFigures(db: Db, roundId: number, lens: Lens) {
 
 /** How grouping was done: suggestions confirmed or changed, hidden comments by reason. */
 function methodFigures(db: Db, roundId: number) {
-  const review = db.get<{ reviewed: number; asSuggested: number; changed: number; unreviewed: number }>(sql`
-    with decided as (
-      select c.id,
-        (select group_concat(key) from (select k.key from comment_concerns cc join concerns k on k.id = cc.concern_id
-           where cc.comment_id = c.id and cc.source = 'moderator' order by k.key)) as mine,
-        (select group_concat(key) from (select k.key from comment_concerns cc join concerns k on k.id = cc.concern_id
-           where cc.comment_id = c.id and cc.source = 'suggested' order by k.key)) as suggested
-      from comments c
-      where c.round_id = ${roundId} and c.status = 'submitted' and c.review_state = 'reviewed'
+  // Reviewed comments whose confirmed concerns differ from their suggested ones, as lists of
+  // concern ids read in the order of comment_concerns' primary key (comment, concern, source; the
+  // unary + keeps SQLite on that key instead of sorting), each list then finding its comment by
+  // id; the reviewed and unreviewed totals come from the round's counts.
+  const changed = db.get<{ n: number }>(sql`
+    with keys as (
+      select comment_id,
+        group_concat(case when source = 'moderator' then concern_id end) as mine,
+        group_concat(case when source = 'suggested' then concern_id end) as suggested
+      from comment_concerns
+      where source in ('moderator', 'suggested') and +concern_id in (select id from concerns where round_id = ${roundId})
+      group by comment_id
     )
-    select count(*) as reviewed,
-      coalesce(sum(coalesce(mine, '') = coalesce(suggested, '')), 0) as asSuggested,
-      coalesce(sum(coalesce(mine, '') != coalesce(suggested, '')), 0) as changed,
-      (select count(*) from comments where round_id = ${roundId} and status = 'submitted' and review_state = 'unreviewed') as unreviewed
-    from decided`)
+    select count(*) as n from keys cross join comments c on c.id = keys.comment_id
+    where coalesce(keys.mine, '') != coalesce(keys.suggested, '')
+      and c.round_id = ${roundId} and c.status = 'submitted' and c.review_state = 'reviewed'`)!.n
+  const states = db.all<{ state: string; n: number }>(sql`
+    select review_state as state, coalesce(sum(n), 0) as n from comment_counts
+    where round_id = ${roundId} and dimension = 'all' group by review_state`)
+  const reviewed = states.find((row) => row.state === 'reviewed')?.n ?? 0
+  const review = { reviewed, asSuggested: reviewed - changed, changed, unreviewed: states.find((row) => row.state === 'unreviewed')?.n ?? 0 }
   const hidden = db.all<{ reason: string; n: number }>(sql`
     select coalesce(hidden_reason, 'unspecified') as reason, count(*) as n from comments
     where round_id = ${roundId} and status = 'submitted' and moderation = 'hidden' group by 1 order by 2 desc`)
@@ -290,10 +354,10 @@ function methodFigures(db: Db, roundId: number) {
       (select campaign_threshold from rounds where id = ${roundId}) as threshold
     from duplicate_groups where round_id = ${roundId} and size > 1`)
   return {
-    reviewed: review?.reviewed ?? 0,
-    confirmedAsSuggested: review?.asSuggested ?? 0,
-    changedFromSuggestion: review?.changed ?? 0,
-    unreviewed: review?.unreviewed ?? 0,
+    reviewed: review.reviewed,
+    confirmedAsSuggested: review.asSuggested,
+    changedFromSuggestion: review.changed,
+    unreviewed: review.unreviewed,
     hiddenByReason: hidden.map((row) => ({ key: row.reason, count: row.n })),
     duplicateGroups: groups?.groups ?? 0,
     campaigns: groups?.campaigns ?? 0,
@@ -326,33 +390,37 @@ const QUOTES_PER_GROUP = 3
 export function representativeQuotes(db: Db, roundId: number, lens: Lens = EMPTY) {
   const byConcern = db.all<Omit<Quote, 'translations'>>(sql`
     ${units(roundId, lens)}
-    select commentId, groupKey, text, language, category, countryCode, authorName, organization from (
-      select c.id as commentId, k.key as groupKey, c.text, c.declared_language as language, c.category,
-        c.country_code as countryCode,
-        case when c.consent = 'named' then c.author_name end as authorName,
-        case when c.consent = 'named' then c.organization_name end as organization,
+    select q.commentId, q.groupKey, t.text, q.language, q.category, q.countryCode,
+      case when q.consent = 'named' then t.author_name end as authorName,
+      case when q.consent = 'named' then t.organization_name end as organization
+    from (
+      select c.id as commentId, k.key as groupKey, c.declared_language as language, c.category,
+        c.country_code as countryCode, c.consent,
         row_number() over (partition by k.key order by coalesce(s.score, 0) desc, c.id) as rank
       from units c
       join comment_concerns cc on cc.comment_id = c.id and cc.source = 'moderator'
       join concerns k on k.id = cc.concern_id
       left join comment_concerns s on s.comment_id = c.id and s.concern_id = cc.concern_id and s.source = 'suggested'
       where c.consent != 'private'
-    ) where rank <= ${QUOTES_PER_GROUP}
-    order by groupKey, rank`)
+    ) q cross join comments t on t.id = q.commentId
+    where q.rank <= ${QUOTES_PER_GROUP}
+    order by q.groupKey, q.rank`)
   const byClause = db.all<Omit<Quote, 'translations'>>(sql`
     ${units(roundId, lens)}
-    select commentId, groupKey, text, language, category, countryCode, authorName, organization from (
-      select c.id as commentId, coalesce(c.clause_id, 'whole') || ':' || c.position as groupKey, c.text,
-        c.declared_language as language, c.category, c.country_code as countryCode,
-        case when c.consent = 'named' then c.author_name end as authorName,
-        case when c.consent = 'named' then c.organization_name end as organization,
-        row_number() over (
-          partition by c.clause_id, c.position
-          order by (select max(score) from comment_concerns s where s.comment_id = c.id and s.source = 'suggested') desc nulls last, c.id
-        ) as rank
-      from units c
+    , best as (
+      select comment_id, max(score) as score from comment_concerns where source = 'suggested' group by comment_id
+    )
+    select q.commentId, q.groupKey, t.text, q.language, q.category, q.countryCode,
+      case when q.consent = 'named' then t.author_name end as authorName,
+      case when q.consent = 'named' then t.organization_name end as organization
+    from (
+      select c.id as commentId, coalesce(c.clause_id, 'whole') || ':' || c.position as groupKey,
+        c.declared_language as language, c.category, c.country_code as countryCode, c.consent,
+        row_number() over (partition by c.clause_id, c.position order by best.score desc nulls last, c.id) as rank
+      from units c left join best on best.comment_id = c.id
       where c.consent != 'private' and c.position is not null
-    ) where rank = 1`)
+    ) q cross join comments t on t.id = q.commentId
+    where q.rank = 1`)
   const ids = [...byConcern, ...byClause].map((quote) => quote.commentId)
   const translations = ids.length
     ? db.all<{ commentId: number; language: string; text: string }>(sql`
@@ -376,11 +444,11 @@ export function proposedAmendments(db: Db, roundId: number, lens: Lens = EMPTY, 
   return db.all<{ clauseId: number | null; proposedText: string; language: string | null; proposers: number }>(sql`
     ${units(roundId, lens)}
     select clauseId, proposedText, language, proposers from (
-      select c.clause_id as clauseId, min(c.proposed_text) as proposedText, min(c.declared_language) as language,
+      select c.clause_id as clauseId, min(t.proposed_text) as proposedText, min(c.declared_language) as language,
         sum(max(c.signatories, 1)) as proposers,
         row_number() over (partition by c.clause_id order by count(*) desc, min(c.id)) as rank
-      from units c
-      where c.position = 'amend' and c.proposed_text is not null and c.consent != 'private'
+      from units c cross join comments t on t.id = c.id
+      where c.position = 'amend' and c.proposes and c.consent != 'private'
       group by c.clause_id, coalesce(c.duplicate_group_id, -c.id)
     ) where rank <= ${perClause}
     order by clauseId, proposers desc`)
@@ -421,8 +489,8 @@ export function campaignFigures(db: Db, roundId: number, lens: Lens = EMPTY): Ca
   return db.all<CampaignFigure>(sql`
     ${units(roundId, lens)}
     select c.campaign_id as groupId, c.clause_id as clauseId, c.position, c.signatories, c.id as commentId,
-      case when c.consent != 'private' then c.text end as text, c.declared_language as language
-    from units c
+      case when c.consent != 'private' then t.text end as text, c.declared_language as language
+    from units c cross join comments t on t.id = c.id
     where c.campaign_id is not null
     order by c.signatories desc, c.id`)
 }

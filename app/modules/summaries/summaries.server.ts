@@ -8,13 +8,13 @@
  *   publications at once (from any number of connections) queue and get consecutive numbers; the
  *   unique index (round_id, number) is the last line of defence.
  * - The hash covers the canonical JSON (object keys sorted) of {roundId, number, figures, narrative};
- *   getSnapshot recomputes it on every read and reports a mismatch.
+ *   getSnapshot recomputes it whenever the stored text differs from the text it last checked, and
+ *   reports a mismatch.
  */
 import crypto from 'node:crypto'
 import { and, asc, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import {
   clauses,
-  comments,
   countries,
   regionalOrganizations,
   rounds,
@@ -24,6 +24,7 @@ import {
   type StakeholderCategory,
   type Translated,
 } from '#db/schema/index'
+import { countedLanguages } from '~/modules/comments/counts.server'
 import { COMMENT_LANGUAGES, LANGUAGE_TAG } from '~/modules/comments/languages'
 import { isLanguage, SUPPORTED_LANGUAGES, type Language } from '~/modules/i18n/i18n'
 import { appendAudit } from '~/modules/moderation/audit.server'
@@ -34,6 +35,7 @@ import {
   clauseConcerns,
   proposedAmendments,
   representativeQuotes,
+  withUnits,
   type Lens,
 } from './figures.server'
 import { LENS_FILTERS, NARRATIVE_MAX, SUMMARY_SECTIONS, type LensFilter } from './summaries.schema'
@@ -54,7 +56,7 @@ export type Narrative = Record<string, Translated<string>>
 
 /** The figures a snapshot freezes: the whole round, no lens, with quotes, amendments and campaigns. */
 export function summaryFigures(db: Db, roundId: number, now = new Date()) {
-  return {
+  return withUnits(db, roundId, {}, () => ({
     format: FIGURES_FORMAT,
     computedAt: now.toISOString(),
     ...buildFigures(db, roundId),
@@ -62,7 +64,7 @@ export function summaryFigures(db: Db, roundId: number, now = new Date()) {
     amendments: proposedAmendments(db, roundId),
     clauseConcerns: clauseConcerns(db, roundId),
     campaignList: campaignFigures(db, roundId),
-  }
+  }))
 }
 
 export type SummaryFigures = ReturnType<typeof summaryFigures>
@@ -350,14 +352,30 @@ export type Snapshot = {
   integrity: { ok: boolean; computedHash: string }
 }
 
+/**
+ * Snapshots as last read and checked, by round and number, with the stored text they were read
+ * from. A snapshot never changes once published, so a read whose stored text is the same, byte for
+ * byte, as the one already checked gives the same result; any other text is parsed and its hash
+ * checked again. Comparing the text costs far less than parsing it and hashing its canonical form.
+ */
+const checkedSnapshots = new Map<string, { figures: string; narrative: string; contentHash: string | null; publishedAt: number | null; snapshot: Snapshot }>()
+const CHECKED_SNAPSHOTS_KEPT = 64
+
+/** Shared between requests, so nobody may change it. */
+function deepFreeze(value: unknown) {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return
+  Object.freeze(value)
+  for (const child of Object.values(value)) deepFreeze(child)
+}
+
 function readSnapshot(db: Db, roundId: number, number: number | 'latest'): Snapshot | null {
   const row = db
     .select({
       number: summaries.number,
-      figures: summaries.figures,
-      narrative: summaries.narrative,
+      figures: sql<string>`${summaries.figures}`,
+      narrative: sql<string>`${summaries.narrative}`,
       contentHash: summaries.contentHash,
-      publishedAt: summaries.publishedAt,
+      publishedAt: sql<number | null>`${summaries.publishedAt}`,
     })
     .from(summaries)
     .where(
@@ -370,16 +388,33 @@ function readSnapshot(db: Db, roundId: number, number: number | 'latest'): Snaps
     .limit(1)
     .get()
   if (!row || row.number === null) return null
-  const computedHash = summaryHash({ roundId, number: row.number, figures: row.figures, narrative: row.narrative })
-  return {
+  const key = `${roundId}:${row.number}`
+  const known = checkedSnapshots.get(key)
+  if (
+    known &&
+    known.figures === row.figures &&
+    known.narrative === row.narrative &&
+    known.contentHash === row.contentHash &&
+    known.publishedAt === row.publishedAt
+  ) {
+    return known.snapshot
+  }
+  const figures = JSON.parse(row.figures) as SummaryFigures
+  const narrative = JSON.parse(row.narrative) as unknown
+  const computedHash = summaryHash({ roundId, number: row.number, figures, narrative })
+  const snapshot: Snapshot = {
     roundId,
     number: row.number,
-    figures: row.figures as SummaryFigures,
-    narrative: cleanNarrative(row.narrative),
+    figures,
+    narrative: cleanNarrative(narrative),
     contentHash: row.contentHash ?? '',
-    publishedAt: row.publishedAt ?? new Date(0),
+    publishedAt: new Date(row.publishedAt ?? 0),
     integrity: { ok: computedHash === row.contentHash, computedHash },
   }
+  deepFreeze(snapshot)
+  if (checkedSnapshots.size >= CHECKED_SNAPSHOTS_KEPT) checkedSnapshots.delete(checkedSnapshots.keys().next().value!)
+  checkedSnapshots.set(key, { figures: row.figures, narrative: row.narrative, contentHash: row.contentHash, publishedAt: row.publishedAt, snapshot })
+  return snapshot
 }
 
 /** One published snapshot, its hash checked against its content, or null. */
@@ -412,12 +447,7 @@ export function lensOptions(db: Db, roundId: number) {
     .orderBy(asc(regionalOrganizations.key))
     .all()
     .map((row) => row.key)
-  const roundLanguages = db
-    .selectDistinct({ language: comments.declaredLanguage })
-    .from(comments)
-    .where(and(eq(comments.roundId, roundId), eq(comments.status, 'submitted'), isNotNull(comments.declaredLanguage)))
-    .all()
-    .map((row) => row.language!)
+  const roundLanguages = countedLanguages(db, roundId, 'submitted')
   return {
     regions: regions.sort(),
     /** A country with no sub-region carries its region there; that is not a sub-region to offer. */
@@ -496,14 +526,11 @@ export function lensIsActive(lens: Lens) {
  * an organization lens the same filters outside the organization, to compare with.
  */
 export function lensFigures(db: Db, roundId: number, lens: Lens) {
-  const through = buildFigures(db, roundId, lens)
+  const through = withUnits(db, roundId, lens, () => ({
+    ...buildFigures(db, roundId, lens),
+    clauseConcerns: clauseConcerns(db, roundId, lens),
+    campaignList: campaignFigures(db, roundId, lens),
+  }))
   const outside = lens.organization ? buildFigures(db, roundId, { ...lens, outside: true }) : null
-  return {
-    through: {
-      ...through,
-      clauseConcerns: clauseConcerns(db, roundId, lens),
-      campaignList: campaignFigures(db, roundId, lens),
-    },
-    outside,
-  }
+  return { through, outside }
 }
