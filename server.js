@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
 import express from 'express'
 import helmet from 'helmet'
+import { pageCache } from './page-cache.js'
 
 const root = path.dirname(fileURLToPath(import.meta.url))
 process.env.NODE_ENV ??= 'production'
@@ -92,7 +93,16 @@ app.use((req, res, next) => {
 })
 
 app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }))
-app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }))
+// The files of public/ outside build/, looked up only for their own paths rather than on disk for every page.
+const publicFiles = express.static(path.join(root, 'public'), { maxAge: '1h' })
+app.get('/favicon.svg', publicFiles)
+app.use(
+  pageCache({
+    databasePath: process.env.DATABASE_PATH || path.join(root, 'data', 'concord.db'),
+    ttlMs: Number(process.env.PAGE_CACHE_MS ?? 1000),
+    skip: (req) => req.path === '/healthz',
+  }),
+)
 // clientAddress: what the rate limits count per address (req.ip honours TRUST_PROXY).
 app.all('*', createRequestHandler({ build, getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce, clientAddress: req.ip }) }))
 

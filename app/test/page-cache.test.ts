@@ -1,0 +1,138 @@
+import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import express from 'express'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+// The server's own middleware (plain JavaScript beside server.js).
+import { pageCache } from '../../page-cache.js'
+
+/**
+ * A server like Concord's: a nonce per response, the page cache, then a "page" that says how many
+ * times it was rendered and what the database holds.
+ */
+function serve(file: string, ttlMs: number) {
+  const writer = new Database(file)
+  writer.pragma('journal_mode = WAL')
+  writer.exec('create table if not exists notes (text text)')
+  let renders = 0
+  let nonces = 0
+  const app = express()
+  app.use((req, res, next) => {
+    res.locals.cspNonce = `nonce${++nonces}x`
+    next()
+  })
+  app.use(pageCache({ databasePath: file, ttlMs, skip: (req: express.Request) => req.path === '/skipped' }))
+  app.get('/write', (req, res) => {
+    writer.prepare('insert into notes values (?)').run(String(req.query.text))
+    res.type('text/plain').send('written')
+  })
+  app.get('/no-store', (req, res) => {
+    renders += 1
+    res.set('Cache-Control', 'no-store').type('html').send(`<p>${renders}</p>`)
+  })
+  app.get('/cookie', (req, res) => {
+    renders += 1
+    res.cookie('flash', 'x').type('html').send(`<p>${renders}</p>`)
+  })
+  app.get('/missing', (req, res) => {
+    renders += 1
+    res.status(404).type('html').send(`<p>${renders}</p>`)
+  })
+  app.get('*', (req, res) => {
+    renders += 1
+    const notes = writer.prepare('select count(*) from notes').pluck().get()
+    const nonce = res.locals.cspNonce as string
+    res.type('html')
+    res.write(`<script nonce="${nonce}">1</script>`)
+    res.end(`<p>render ${renders}, notes ${notes}, cookie ${req.get('cookie') ?? ''}, language ${req.get('accept-language') ?? ''}</p>`)
+  })
+  const server = app.listen(0, '127.0.0.1')
+  return {
+    server,
+    writer,
+    get renders() {
+      return renders
+    },
+    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  }
+}
+
+let dir: string
+let app: ReturnType<typeof serve>
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-page-cache-'))
+})
+afterEach(async () => {
+  await new Promise((resolve) => app.server.close(resolve))
+  app.writer.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+const get = async (pathname: string, headers: Record<string, string> = {}) => {
+  const response = await fetch(app.url() + pathname, { headers })
+  return { status: response.status, text: await response.text(), length: response.headers.get('content-length') }
+}
+
+describe('the page cache', () => {
+  it('renders a page once while the database is unchanged, with the nonce of each response', async () => {
+    app = serve(path.join(dir, 'a.db'), 60_000)
+    await new Promise((resolve) => app.server.once('listening', resolve))
+    const first = await get('/rounds/1')
+    const second = await get('/rounds/1')
+    expect(app.renders).toBe(1)
+    expect(first.text).toContain('nonce="nonce1x"')
+    expect(second.text).toContain('nonce="nonce2x"')
+    expect(second.text.replace('nonce2x', 'nonce1x')).toBe(first.text)
+    expect(Number(second.length)).toBe(Buffer.byteLength(second.text))
+  })
+
+  it('renders again after any write to the database, from this connection or another', async () => {
+    const file = path.join(dir, 'b.db')
+    app = serve(file, 60_000)
+    await new Promise((resolve) => app.server.once('listening', resolve))
+    expect((await get('/rounds/1')).text).toContain('notes 0')
+    await get('/write?text=a')
+    expect((await get('/rounds/1')).text).toContain('notes 1')
+    const other = new Database(file)
+    other.prepare('insert into notes values (?)').run('b')
+    other.close()
+    expect((await get('/rounds/1')).text).toContain('notes 2')
+    expect(app.renders).toBe(3)
+  })
+
+  it('keeps pages apart by cookie and language, and keeps them no longer than its time', async () => {
+    app = serve(path.join(dir, 'c.db'), 150)
+    await new Promise((resolve) => app.server.once('listening', resolve))
+    const moderator = await get('/queue', { cookie: 'concord_session=moderator' })
+    const other = await get('/queue', { cookie: 'concord_session=someone' })
+    const arabic = await get('/queue', { cookie: 'concord_session=someone', 'accept-language': 'ar' })
+    expect(moderator.text).toContain('cookie concord_session=moderator')
+    expect(other.text).toContain('cookie concord_session=someone')
+    expect(arabic.text).toContain('language ar')
+    expect(app.renders).toBe(3)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await get('/queue', { cookie: 'concord_session=moderator' })
+    expect(app.renders).toBe(4)
+  })
+
+  it('does not keep answers with no-store, a cookie, another status, or skipped paths', async () => {
+    app = serve(path.join(dir, 'd.db'), 60_000)
+    await new Promise((resolve) => app.server.once('listening', resolve))
+    for (const pathname of ['/no-store', '/cookie', '/missing', '/skipped']) {
+      const before = app.renders
+      await get(pathname)
+      await get(pathname)
+      expect(app.renders - before, pathname).toBe(2)
+    }
+  })
+
+  it('is off when its time is 0', async () => {
+    app = serve(path.join(dir, 'e.db'), 0)
+    await new Promise((resolve) => app.server.once('listening', resolve))
+    await get('/rounds/1')
+    await get('/rounds/1')
+    expect(app.renders).toBe(2)
+  })
+})

@@ -1,0 +1,102 @@
+// A short-lived cache of rendered pages, in front of the Remix handler (see the README's decision on
+// page caching). A page is kept for PAGE_CACHE_MS (1 s by default; 0 turns the cache off) and only
+// while the database is unchanged: every request reads SQLite's `PRAGMA data_version` on a
+// connection of its own, which changes whenever any other connection — of this process or another —
+// commits. So a reader never sees a page older than the last write, and a burst of readers of the
+// same page costs one rendering a second instead of one each.
+//
+// The key is everything a page is made of besides the database and the clock: the URL, the cookies
+// (the session, so a moderator's queue is theirs alone) and Accept-Language. Only GET answers with
+// status 200, an HTML or single-fetch body, no Set-Cookie and no `no-store` are kept. The CSP nonce
+// written into a kept page is replaced by the nonce of each response that reuses it.
+import Database from 'better-sqlite3'
+import { LRUCache } from 'lru-cache'
+
+const CACHEABLE_TYPES = /^(text\/html|text\/x-script)\b/
+const NONCE_MARK = '\u0000concord-nonce\u0000'
+const MAX_PAGE_BYTES = 1024 * 1024
+
+/**
+ * Express middleware. `databasePath` is the application's SQLite file; `ttlMs` how long a page is
+ * kept at most; `maxBytes` the memory the kept pages may use together; `skip` the requests never kept.
+ *
+ * @param {{ databasePath: string, ttlMs: number, maxBytes?: number, skip?: (req: import('express').Request) => boolean }} options
+ * @returns {import('express').RequestHandler}
+ */
+export function pageCache({ databasePath, ttlMs, maxBytes = 64 * 1024 * 1024, skip = () => false }) {
+  if (!ttlMs || ttlMs <= 0) return (req, res, next) => next()
+  const pages = new LRUCache({ maxSize: maxBytes, sizeCalculation: (page) => page.bytes, ttl: ttlMs, ttlAutopurge: false })
+  let version = null
+  let dataVersion = () => 0
+  const openVersion = () => {
+    try {
+      const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true })
+      const statement = sqlite.prepare('PRAGMA data_version').pluck()
+      dataVersion = () => statement.get()
+      version = dataVersion()
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  return (req, res, next) => {
+    if (req.method !== 'GET' || skip(req)) return next()
+    // The database is created by the first request's migrations; until then nothing is kept.
+    if (version === null && !openVersion()) return next()
+    const now = dataVersion()
+    if (now !== version) {
+      pages.clear()
+      version = now
+    }
+    const key = `${req.originalUrl}\u0001${req.get('cookie') ?? ''}\u0001${req.get('accept-language') ?? ''}`
+    const page = pages.get(key)
+    const nonce = res.locals.cspNonce
+    if (page) {
+      const body = page.body.replaceAll(NONCE_MARK, nonce)
+      res.status(page.status)
+      for (const [name, value] of page.headers) res.setHeader(name, value)
+      res.setHeader('Content-Length', Buffer.byteLength(body))
+      res.end(body)
+      return
+    }
+    const seen = now
+    const chunks = []
+    let bytes = 0
+    let keep = true
+    const write = res.write.bind(res)
+    const end = res.end.bind(res)
+    const collect = (chunk, encoding) => {
+      if (!keep || chunk == null || typeof chunk === 'function') return
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8')
+      bytes += buffer.length
+      if (bytes > MAX_PAGE_BYTES) {
+        keep = false
+        chunks.length = 0
+      } else chunks.push(buffer)
+    }
+    res.write = (chunk, encoding, callback) => {
+      collect(chunk, encoding)
+      return write(chunk, encoding, callback)
+    }
+    res.end = (chunk, encoding, callback) => {
+      collect(chunk, encoding)
+      const result = end(chunk, encoding, callback)
+      const type = String(res.getHeader('content-type') ?? '')
+      const control = String(res.getHeader('cache-control') ?? '')
+      if (keep && res.statusCode === 200 && CACHEABLE_TYPES.test(type) && !res.hasHeader('set-cookie') && !/no-store/.test(control)) {
+        // Kept only if nothing was written meanwhile: the page may have read the older data.
+        if (dataVersion() === seen) {
+          const body = Buffer.concat(chunks).toString('utf8').replaceAll(nonce, NONCE_MARK)
+          const headers = Object.entries(res.getHeaders()).filter(([name]) => !EXCLUDED_HEADERS.has(name))
+          pages.set(key, { status: 200, headers, body, bytes: body.length * 2 + 512 })
+        }
+      }
+      return result
+    }
+    next()
+  }
+}
+
+// Set again for each response: the nonce-bearing CSP by helmet, the length from the body.
+const EXCLUDED_HEADERS = new Set(['content-security-policy', 'content-length', 'transfer-encoding', 'connection', 'date', 'keep-alive'])
