@@ -4,9 +4,10 @@
  *   npm run bench -- [--sizes 10000,100000,1000000] [--quick] [--duration S] [--import-rows N] [--reuse]
  *
  * For each size: a reproducible synthetic round (bench/build-db.ts), its summary built and published,
- * the production build served by server.js and driven by autocannon from another process
+ * the production build served by server.js (one process per core, WEB_CONCURRENCY) and driven by
+ * autocannon from another process
  * (bench/load.ts) with 20 connections, scenario by scenario, with the server's resident memory
- * sampled throughout; the module functions behind each page timed on their own (bench/queries.ts);
+ * sampled throughout, then the same pages again with the page cache off (PAGE_CACHE_MS=0); the module functions behind each page timed on their own (bench/queries.ts);
  * and the two floors of the same run: bench/floor-server.ts (node:http + better-sqlite3, the same
  * indexed read and the same insert) and /healthz, a Remix resource route of the same build that
  * renders nothing and reads no translation. Then `concord comments import` on a generated file.
@@ -29,6 +30,9 @@ const OUT = path.join(projectRoot, 'bench', 'out')
 const APP_PORT = 3307
 const FLOOR_PORT = 3308
 const CONNECTIONS = 20
+/** Server processes, as WEB_CONCURRENCY: one per core. */
+const WORKERS = os.cpus().length
+const UNCACHED = 'page cache off: '
 const LANGUAGES = ['en', 'fr', 'es', 'ar', 'ru', 'zh']
 /** Bump when the generated databases change, so --reuse does not pick up an older one. */
 const DATA_VERSION = 1
@@ -40,7 +44,8 @@ function option(name: string) {
 const quick = process.argv.includes('--quick')
 const reuse = process.argv.includes('--reuse')
 const sizes = (option('sizes') ?? '10000,100000,1000000').split(',').map(Number)
-if (sizes.some((size) => !Number.isInteger(size) || size < 100)) throw new Error('--sizes: whole numbers of comments, at least 100, separated by commas')
+if (sizes.some((size) => !Number.isInteger(size) || size < 100))
+  throw new Error('--sizes: whole numbers of comments, at least 100, separated by commas')
 const duration = Number(option('duration') ?? (quick ? 3 : 10))
 const warmup = quick ? 1 : 2
 const importRows = Number(option('import-rows') ?? (quick ? 10_000 : 100_000))
@@ -50,7 +55,13 @@ const node = process.execPath
 const tsx = ['--import', 'tsx']
 
 function runNode(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(node, args, { cwd: projectRoot, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] })
+  const result = spawnSync(node, args, {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed with status ${result.status}`)
   return result.stdout
 }
@@ -74,11 +85,18 @@ async function waitForHealth(port: number, child: ChildProcess, pathname: string
   throw new Error(`the server on port ${port} did not answer`)
 }
 
-/** Resident memory of a process in bytes, from /proc (Linux). */
-function rssOf(pid: number) {
+/** Resident memory of a process and its children (cluster workers) in bytes, from /proc (Linux). */
+function rssOf(pid: number): number {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return match ? Number(match[1]) * 1024 : 0
+    const own = match ? Number(match[1]) * 1024 : 0
+    const children = fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) =>
+        fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
+      )
+      .map(Number)
+    return own + children.reduce((sum, child) => sum + rssOf(child), 0)
   } catch {
     return 0
   }
@@ -91,7 +109,11 @@ class Server {
 
   static async start(args: string[], env: Record<string, string>, port: number, health: string, log: string) {
     const out = fs.openSync(log, 'w')
-    const child = spawn(node, args, { cwd: projectRoot, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', out, out] })
+    const child = spawn(node, args, {
+      cwd: projectRoot,
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ['ignore', out, out],
+    })
     fs.closeSync(out)
     const server = new Server(child)
     await waitForHealth(port, child, health)
@@ -137,13 +159,19 @@ async function load(name: string, spec: Omit<LoadSpec, 'connections' | 'duration
   const result = JSON.parse(runNode([...tsx, 'bench/load.ts', file])) as LoadResult
   const rssPeakMB = server.window() / 2 ** 20
   const scenario = { name, ...result, rssPeakMB }
-  say(`${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}, RSS ${rssPeakMB.toFixed(0)} MB`)
+  say(
+    `${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(
+      1,
+    )} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}, RSS ${rssPeakMB.toFixed(0)} MB`,
+  )
   return scenario
 }
 
 /** Every page request in the reader languages in turn, so each language's strings are read. */
 function pages(paths: string[], headers: Record<string, string> = {}) {
-  return paths.flatMap((pathname) => LANGUAGES.map((language) => ({ path: pathname, headers: { ...headers, 'accept-language': language } })))
+  return paths.flatMap((pathname) =>
+    LANGUAGES.map((language) => ({ path: pathname, headers: { ...headers, 'accept-language': language } })),
+  )
 }
 
 function databaseFigures(file: string, info: RoundInfo) {
@@ -151,7 +179,11 @@ function databaseFigures(file: string, info: RoundInfo) {
   const bytes = fs.statSync(file).size
   const tables: Record<string, number> = {}
   try {
-    const rows = sqlite.prepare('select tbl_name as name, sum(pgsize) as bytes from dbstat join sqlite_master using (name) group by tbl_name order by 2 desc').all() as {
+    const rows = sqlite
+      .prepare(
+        'select tbl_name as name, sum(pgsize) as bytes from dbstat join sqlite_master using (name) group by tbl_name order by 2 desc',
+      )
+      .all() as {
       name: string
       bytes: number
     }[]
@@ -182,30 +214,43 @@ async function measureSize(size: number) {
   fs.copyFileSync(pristine, file)
 
   say(`${size}: module functions`)
-  const queries = JSON.parse(runNode([...tsx, 'bench/queries.ts', file, JSON.stringify(info)], { DATABASE_PATH: file })) as QueryTimings
+  const queries = JSON.parse(
+    runNode([...tsx, 'bench/queries.ts', file, JSON.stringify(info)], { DATABASE_PATH: file }),
+  ) as QueryTimings
 
   const round = `/rounds/${info.roundId}`
   const filters = info.allFilters
   const moderator = { cookie: info.moderatorCookie }
   const url = `http://127.0.0.1:${APP_PORT}`
-  const app = await Server.start(
-    ['server.js'],
-    { NODE_ENV: 'production', DATABASE_PATH: file, INSECURE_COOKIES: '1', SESSION_SECRET: 'concord-benchmark-flash-secret' },
-    APP_PORT,
-    '/healthz',
-    path.join(OUT, `server-${size}.log`),
-  )
+  // The server as `npm start` runs it (its page cache on), and again with the page cache off
+  // (PAGE_CACHE_MS=0), so that every page is rendered for every request.
+  const startApp = (pageCacheMs: string, log: string) =>
+    Server.start(
+      ['server.js'],
+      {
+        NODE_ENV: 'production',
+        DATABASE_PATH: file,
+        INSECURE_COOKIES: '1',
+        SESSION_SECRET: 'concord-benchmark-flash-secret',
+        WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? String(WORKERS),
+        PAGE_CACHE_MS: pageCacheMs,
+      },
+      APP_PORT,
+      '/healthz',
+      path.join(OUT, log),
+    )
+  let app = await startApp('1000', `server-${size}.log`)
   const rssIdleMB = app.rss() / 2 ** 20
   const scenarios: Scenario[] = []
   const run = async (name: string, spec: Omit<LoadSpec, 'connections' | 'duration'>, floor?: string) => {
     scenarios.push({ ...(await load(`${size}-${name}`, spec, app)), name, floor })
   }
-  try {
-    await run('static floor (/healthz)', { url, requests: [{ path: '/healthz' }] })
-    await run('round page', { url, requests: pages([round]) }, 'read')
-    await run('comments, first page', { url, requests: pages([`${round}/comments`]) }, 'read')
+  const reads = async (suffix: string) => {
+    await run(suffix + 'static floor (/healthz)', { url, requests: [{ path: '/healthz' }] })
+    await run(suffix + 'round page', { url, requests: pages([round]) }, 'read')
+    await run(suffix + 'comments, first page', { url, requests: pages([`${round}/comments`]) }, 'read')
     await run(
-      'comments, one filter each',
+      suffix + 'comments, one filter each',
       {
         url,
         requests: pages([
@@ -219,7 +264,7 @@ async function measureSize(size: number) {
       'read',
     )
     await run(
-      'comments, every filter',
+      suffix + 'comments, every filter',
       {
         url,
         requests: pages([
@@ -228,10 +273,14 @@ async function measureSize(size: number) {
       },
       'read',
     )
-    await run('comments, deep page', { url, requests: pages([`${round}/comments?before=${info.deepBefore}`]) }, 'read')
-    await run('moderation queue', { url, requests: pages([`/moderate${round}/queue`], moderator) }, 'read')
     await run(
-      'moderation queue, filtered',
+      suffix + 'comments, deep page',
+      { url, requests: pages([`${round}/comments?before=${info.deepBefore}`]) },
+      'read',
+    )
+    await run(suffix + 'moderation queue', { url, requests: pages([`/moderate${round}/queue`], moderator) }, 'read')
+    await run(
+      suffix + 'moderation queue, filtered',
       {
         url,
         requests: pages(
@@ -246,13 +295,22 @@ async function measureSize(size: number) {
       },
       'read',
     )
-    await run('published summary', { url, requests: pages([`${round}/summary`]) }, 'read')
+    await run(suffix + 'published summary', { url, requests: pages([`${round}/summary`]) }, 'read')
+  }
+  try {
+    await reads('')
     const tag = `b${Date.now().toString(36)}`
     await run(
       'comment submission',
       { url, submit: { path: `${round}/comment`, tag, participants: info.participants, clauseIds: info.clauseIds } },
       'insert',
     )
+  } finally {
+    await app.stop()
+  }
+  app = await startApp('0', `server-${size}-uncached.log`)
+  try {
+    await reads(UNCACHED)
   } finally {
     await app.stop()
   }
@@ -263,23 +321,46 @@ async function measureSize(size: number) {
   delete submission.accepted
 
   const floorUrl = `http://127.0.0.1:${FLOOR_PORT}`
-  const floor = await Server.start([...tsx, 'bench/floor-server.ts', String(info.roundId)], { DATABASE_PATH: file }, FLOOR_PORT, '/comments', path.join(OUT, `floor-${size}.log`))
+  const floor = await Server.start(
+    [...tsx, 'bench/floor-server.ts', String(info.roundId)],
+    { DATABASE_PATH: file },
+    FLOOR_PORT,
+    '/comments',
+    path.join(OUT, `floor-${size}.log`),
+  )
   const floors: Scenario[] = []
   try {
-    floors.push({ ...(await load(`${size}-floor-read`, { url: floorUrl, requests: [{ path: '/comments' }] }, floor)), name: 'read floor (node:http + SQLite)' })
     floors.push({
-      ...(await load(`${size}-floor-insert`, { url: floorUrl, submit: { path: '/comment', tag: `f${Date.now().toString(36)}`, participants: info.participants, clauseIds: info.clauseIds } }, floor)),
+      ...(await load(`${size}-floor-read`, { url: floorUrl, requests: [{ path: '/comments' }] }, floor)),
+      name: 'read floor (node:http + SQLite)',
+    })
+    floors.push({
+      ...(await load(
+        `${size}-floor-insert`,
+        {
+          url: floorUrl,
+          submit: {
+            path: '/comment',
+            tag: `f${Date.now().toString(36)}`,
+            participants: info.participants,
+            clauseIds: info.clauseIds,
+          },
+        },
+        floor,
+      )),
       name: 'insert floor (node:http + SQLite)',
     })
     delete floors[1]!.accepted
   } finally {
     await floor.stop()
   }
-  const staticFloor = scenarios[0]!
   const floorOf = { read: floors[0]!, insert: floors[1]! }
   for (const scenario of scenarios) {
     if (!scenario.floor) continue
     const own = floorOf[scenario.floor as 'read' | 'insert']
+    // The static floor of the same server: the one with or without its page cache.
+    const prefix = scenario.name.startsWith(UNCACHED) ? UNCACHED : ''
+    const staticFloor = scenarios.find((other) => other.name === `${prefix}static floor (/healthz)`)!
     Object.assign(scenario, { ofFloor: scenario.rps / own.rps, ofStatic: scenario.rps / staticFloor.rps })
   }
   return {
@@ -313,7 +394,9 @@ function buildRound(size: number): RoundInfo {
     runNode([...tsx, 'bench/build-db.ts', 'template', templateFile], { DATABASE_PATH: templateFile })
   }
   say(`${size}: building the round`)
-  const info = JSON.parse(runNode([...tsx, 'bench/build-db.ts', 'round', templateFile, file, String(size)], { DATABASE_PATH: file })) as RoundInfo
+  const info = JSON.parse(
+    runNode([...tsx, 'bench/build-db.ts', 'round', templateFile, file, String(size)], { DATABASE_PATH: file }),
+  ) as RoundInfo
   fs.writeFileSync(infoFile, JSON.stringify({ ...info, version: DATA_VERSION }))
   say(`${size}: built in ${info.buildSeconds.toFixed(1)} s`)
   return info
@@ -327,14 +410,19 @@ function measureImport(rows: number) {
   removeDatabase(file)
   fs.copyFileSync(templateFile, file)
   const sqlite = new Database(file, { readonly: true })
-  const roundId = (sqlite.prepare("select id from rounds where title = 'Second reading'").pluck().get() as number)
-  const labels = (sqlite.prepare('select label from clauses where version_id = (select version_id from rounds where id = ?)').pluck().all(roundId) as string[])
+  const roundId = sqlite.prepare("select id from rounds where title = 'Second reading'").pluck().get() as number
+  const labels = sqlite
+    .prepare('select label from clauses where version_id = (select version_id from rounds where id = ?)')
+    .pluck()
+    .all(roundId) as string[]
   sqlite.close()
   const generated = Array.from(generate(rows, labels, loadSentences(projectRoot), 99), (item) => item.row)
   fs.writeFileSync(csv, stringify(generated, { header: true }))
   say(`import: ${rows} rows`)
   const started = performance.now()
-  const output = runNode(['app/cli/concord.js', 'comments', 'import', '--round', String(roundId), csv], { DATABASE_PATH: file })
+  const output = runNode(['app/cli/concord.js', 'comments', 'import', '--round', String(roundId), csv], {
+    DATABASE_PATH: file,
+  })
   const seconds = (performance.now() - started) / 1000
   const reported = /([\d,]+) rows\/s/.exec(output)
   const result = {
@@ -344,7 +432,11 @@ function measureImport(rows: number) {
     reportedRowsPerSecond: reported ? Number(reported[1]!.replace(/,/g, '')) : null,
     output: output.trim().split('\n'),
   }
-  say(`import: ${result.rowsPerSecond.toFixed(0)} rows/s from the outside (the command says ${result.reportedRowsPerSecond ?? '?'} rows/s)`)
+  say(
+    `import: ${result.rowsPerSecond.toFixed(0)} rows/s from the outside (the command says ${
+      result.reportedRowsPerSecond ?? '?'
+    } rows/s)`,
+  )
   return result
 }
 
@@ -353,21 +445,43 @@ function table(results: Awaited<ReturnType<typeof measureSize>>[], importResult:
     '| comments | scenario | req/s | p50 ms | p95 ms | p99 ms | errors | × own floor | × static floor | peak RSS MB |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ]
-  const number = (value: number, digits = 0) => value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+  const number = (value: number, digits = 0) =>
+    value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })
   for (const result of results) {
-    for (const scenario of [...result.scenarios, ...result.floors] as (Scenario & { ofFloor?: number; ofStatic?: number })[]) {
+    for (const scenario of [...result.scenarios, ...result.floors] as (Scenario & {
+      ofFloor?: number
+      ofStatic?: number
+    })[]) {
       lines.push(
-        `| ${number(result.comments)} | ${scenario.name} | ${number(scenario.rps)} | ${number(scenario.p50, 1)} | ${number(scenario.p95, 1)} | ${number(scenario.p99, 1)} | ${scenario.errors} | ${scenario.ofFloor ? number(scenario.ofFloor, 2) : ''} | ${scenario.ofStatic ? number(scenario.ofStatic, 2) : ''} | ${number(scenario.rssPeakMB)} |`,
+        `| ${number(result.comments)} | ${scenario.name} | ${number(scenario.rps)} | ${number(
+          scenario.p50,
+          1,
+        )} | ${number(scenario.p95, 1)} | ${number(scenario.p99, 1)} | ${scenario.errors} | ${
+          scenario.ofFloor ? number(scenario.ofFloor, 2) : ''
+        } | ${scenario.ofStatic ? number(scenario.ofStatic, 2) : ''} | ${number(scenario.rssPeakMB)} |`,
       )
     }
   }
-  lines.push('', '| comments | build s | summary figures ms | DB MB | bytes/comment | submissions ok / missing |', '|---:|---:|---:|---:|---:|---|')
+  lines.push(
+    '',
+    '| comments | build s | summary figures ms | DB MB | bytes/comment | submissions ok / missing |',
+    '|---:|---:|---:|---:|---:|---|',
+  )
   for (const result of results) {
     lines.push(
-      `| ${number(result.comments)} | ${number(result.buildSeconds, 1)} | ${number(result.summaryBuildMs)} | ${number(result.database.bytes / 2 ** 20)} | ${number(result.database.bytesPerComment)} | ${result.submissions.accepted} / ${result.submissions.missing} |`,
+      `| ${number(result.comments)} | ${number(result.buildSeconds, 1)} | ${number(result.summaryBuildMs)} | ${number(
+        result.database.bytes / 2 ** 20,
+      )} | ${number(result.database.bytesPerComment)} | ${result.submissions.accepted} / ${
+        result.submissions.missing
+      } |`,
     )
   }
-  lines.push('', `concord comments import: ${number(importResult.rows)} rows in ${number(importResult.seconds, 1)} s = ${number(importResult.rowsPerSecond)} rows/s (the command reports ${importResult.reportedRowsPerSecond ?? '?'} rows/s)`)
+  lines.push(
+    '',
+    `concord comments import: ${number(importResult.rows)} rows in ${number(importResult.seconds, 1)} s = ${number(
+      importResult.rowsPerSecond,
+    )} rows/s (the command reports ${importResult.reportedRowsPerSecond ?? '?'} rows/s)`,
+  )
   return lines.join('\n')
 }
 
@@ -384,7 +498,13 @@ const report = {
   quick,
   durationSeconds: duration,
   connections: CONNECTIONS,
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', memoryGB: os.totalmem() / 2 ** 30, node: process.version, loadAverage: os.loadavg() },
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? '',
+    memoryGB: os.totalmem() / 2 ** 30,
+    node: process.version,
+    loadAverage: os.loadavg(),
+  },
   sizes: results,
   import: importResult,
 }
