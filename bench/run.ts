@@ -5,9 +5,9 @@
  *
  * For each size: a reproducible synthetic round (bench/build-db.ts), its summary built and published,
  * the production build served by server.js (one process per core, WEB_CONCURRENCY) and driven by
- * autocannon from another process
- * (bench/load.ts) with 20 connections, scenario by scenario, with the server's resident memory
- * sampled throughout, then the same pages again with the page cache off (PAGE_CACHE_MS=0); the module functions behind each page timed on their own (bench/queries.ts);
+ * autocannon from another process (bench/load.ts) with 20 connections, scenario by scenario, with the
+ * server's resident memory sampled throughout; the same pages again with the page cache off
+ * (PAGE_CACHE_MS=0); the module functions behind each page timed on their own (bench/queries.ts);
  * and the two floors of the same run: bench/floor-server.ts (node:http + better-sqlite3, the same
  * indexed read and the same insert) and /healthz, a Remix resource route of the same build that
  * renders nothing and reads no translation. Then `concord comments import` on a generated file.
