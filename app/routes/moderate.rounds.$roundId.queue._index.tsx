@@ -91,7 +91,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
   }
   if (!parsed.success || errors.length) {
-    return data({ ...base, total: 0, items: [], nextHref: null, firstHref: null }, { status: 400 })
+    return data({ ...base, total: 0, moreThanTotal: false, items: [], nextHref: null, firstHref: null }, { status: 400 })
   }
 
   const { after, ...chosen } = parsed.data
@@ -102,6 +102,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     ...base,
     total: page.total,
+    moreThanTotal: page.moreThanTotal,
     items: page.items.map((item) => ({
       id: item.id,
       // The row's place as the moderator sees it, so that next and previous go on from it after a review.
@@ -174,7 +175,7 @@ const STATE_BADGE: Record<string, string> = {
 
 export default function Queue() {
   const { t } = useTranslation(['moderation', 'regions'])
-  const { values, errors, options, items, total, nextHref, firstHref, filtered, roundId } = useLoaderData<typeof loader>()
+  const { values, errors, options, items, total, moreThanTotal, nextHref, firstHref, filtered, roundId } = useLoaderData<typeof loader>()
   const busy = useNavigation().state === 'loading'
   const errorOf = (name: QueueFilterName) => errors.find((error) => error.name === name)?.message
   const pageError = errors.find((error) => error.name === 'after')?.message
@@ -232,7 +233,13 @@ export default function Queue() {
       <section aria-labelledby="queue-results-title" className="queue-results">
         <h2 id="queue-results-title">{t('queue.results')}</h2>
         <p aria-live="polite" aria-atomic="true" className="queue-count">
-          {errors.length ? t('queue.fixFilters') : filtered ? t('queue.matching', { count: total }) : t('queue.submitted', { count: total })}
+          {errors.length
+            ? t('queue.fixFilters')
+            : moreThanTotal
+              ? t('queue.matchingMore', { count: total })
+              : filtered
+                ? t('queue.matching', { count: total })
+                : t('queue.submitted', { count: total })}
         </p>
         {items.length ? (
           <div className="table-scroll" role="region" aria-labelledby="queue-caption" tabIndex={0}>

@@ -156,10 +156,18 @@ function countedTotal(db: Db, roundId: number, filters: QueueFilters) {
 }
 
 /**
- * The number of comments under filters the counts do not hold, counted from the rows: those with
- * the concern found through the concern's own index, the rest through the index of the filter that
- * leaves the fewest comments (by the round's counts), so the work is that filter's comments, not
- * the round's.
+ * Counts under filters the counts do not hold stop here: beyond it the queue says "more than" this
+ * many. An exact figure for a rare combination in a million comments would read every comment of
+ * its most selective filter on every page; the moderator needs the order of magnitude, and the
+ * pages themselves are read off the queue's index whatever the total.
+ */
+export const QUEUE_COUNT_LIMIT = 1000
+
+/**
+ * The number of comments under filters the counts do not hold, counted from the rows up to
+ * QUEUE_COUNT_LIMIT + 1: those with the concern found through the concern's own index, the rest
+ * through the index of the filter that leaves the fewest comments (by the round's counts), so the
+ * work is at most that filter's comments, not the round's.
  */
 function countRows(db: Db, roundId: number, filters: QueueFilters) {
   const where = queueWhere(roundId, { ...filters, concern: undefined })
@@ -167,7 +175,7 @@ function countRows(db: Db, roundId: number, filters: QueueFilters) {
     where.push(sql`${comments.id} in (
       select cc.comment_id from ${commentConcerns} cc
       where cc.concern_id = (select k.id from ${concerns} k where k.round_id = ${roundId} and k.key = ${filters.concern}))`)
-    return db.get<{ n: number }>(sql`select count(*) as n from ${comments} where ${and(...where)}`)!.n
+    return db.get<{ n: number }>(sql`select count(*) as n from (select 1 from ${comments} where ${and(...where)} limit ${QUEUE_COUNT_LIMIT + 1})`)!.n
   }
   const candidates: [string, number][] = []
   if (filters.clause !== undefined) {
@@ -178,7 +186,9 @@ function countRows(db: Db, roundId: number, filters: QueueFilters) {
   if (filters.language) candidates.push(['comments_round_language_idx', countWhere(db, roundId, 'language', filters.language)])
   candidates.sort((a, b) => a[1] - b[1])
   const index = candidates[0]?.[0] ?? 'comments_round_status_idx'
-  return db.get<{ n: number }>(sql`select count(*) as n from ${comments} indexed by ${sql.raw(index)} where ${and(...where)}`)!.n
+  return db.get<{ n: number }>(
+    sql`select count(*) as n from (select 1 from ${comments} indexed by ${sql.raw(index)} where ${and(...where)} limit ${QUEUE_COUNT_LIMIT + 1})`,
+  )!.n
 }
 
 /** The start of a text, cut at a word boundary where one is near, never inside a character. */
@@ -197,7 +207,11 @@ export function excerpt(text: string, length = EXCERPT_LENGTH) {
  */
 export function listQueue(db: Db, roundId: number, filters: QueueFilters, cursor?: QueueCursor | null, limit = QUEUE_PAGE_SIZE) {
   const where = queueWhere(roundId, filters)
-  const total = countedTotal(db, roundId, filters) ?? countRows(db, roundId, filters)
+  const counted = countedTotal(db, roundId, filters)
+  const rowsCounted = counted === null ? countRows(db, roundId, filters) : null
+  /** More comments match than were counted (see QUEUE_COUNT_LIMIT): `total` is then that limit. */
+  const moreThanTotal = rowsCounted !== null && rowsCounted > QUEUE_COUNT_LIMIT
+  const total = counted ?? Math.min(rowsCounted!, QUEUE_COUNT_LIMIT)
   if (cursor) where.push(beyond(filters, cursor, '>'))
   const rows = db
     .select({
@@ -232,6 +246,7 @@ export function listQueue(db: Db, roundId: number, filters: QueueFilters, cursor
   const last = page[page.length - 1]
   return {
     total,
+    moreThanTotal,
     items: page.map(({ rank, at, text, groupId, groupSize, groupCampaign, ...row }) => ({
       ...row,
       /** Where the row stands in the queue now, for the review view's previous and next. */

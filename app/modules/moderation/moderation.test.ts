@@ -20,6 +20,7 @@ import {
   listRoundClauses,
   neighbours,
   publicModerationFigures,
+  QUEUE_COUNT_LIMIT,
   restoreComment,
   type QueueFilters,
 } from './moderation.server'
@@ -202,6 +203,29 @@ describe('the moderation queue', () => {
     expect(sorted({ state: 'hidden' })).toEqual(c(ids, 2))
     expect(sorted({ clause: clauses.get('1'), language: 'en', state: 'unreviewed' })).toEqual(c(ids, 1))
     expect(listQueue(db, roundId, { language: 'fr' }).total).toBe(2)
+  })
+
+  it('counts a combination of filters up to its limit and says "more than" beyond it', async () => {
+    const { db, roundId, ids } = await setup()
+    // c1 (English, civil society, privacy suggested) copied until more than the limit match.
+    const columns = (db.$client.prepare('select name from pragma_table_info(?)').pluck().all('comments') as string[]).filter((name) => name !== 'id')
+    const copied = columns.map((name) => (name === 'receipt' || name === 'idempotency_key' ? `${name} || '-' || n` : name))
+    db.$client
+      .prepare(
+        `with recursive copies(n) as (select 1 union all select n + 1 from copies where n < ?)
+         insert into comments (${columns.join(', ')}) select ${copied.join(', ')} from comments, copies where id = ?`,
+      )
+      .run(QUEUE_COUNT_LIMIT, ids[0])
+    const combination = { language: 'en', category: 'civil_society' } as const
+    // c1, c4 and the copies: more than the limit, counted up to it.
+    expect(listQueue(db, roundId, combination)).toMatchObject({ total: QUEUE_COUNT_LIMIT, moreThanTotal: true })
+    // One filter alone is read from the round's counts, exactly.
+    expect(listQueue(db, roundId, { category: 'civil_society' })).toMatchObject({ total: QUEUE_COUNT_LIMIT + 2, moreThanTotal: false })
+    // Under the limit, exact.
+    expect(listQueue(db, roundId, { language: 'fr', category: 'government' })).toMatchObject({ total: 2, moreThanTotal: false })
+    expect(listQueue(db, roundId, { concern: 'feasibility' })).toMatchObject({ total: 1, moreThanTotal: false })
+    // The pages are the same whatever the count: the first page holds the newest of the combination.
+    expect(listQueue(db, roundId, combination, null, 3).items).toHaveLength(3)
   })
 
   it('never shows another round’s comments, drafts or withdrawn comments', async () => {
