@@ -13,7 +13,6 @@ import Database from 'better-sqlite3'
 import { LRUCache } from 'lru-cache'
 
 const CACHEABLE_TYPES = /^(text\/html|text\/x-script)\b/
-const NONCE_MARK = '\u0000concord-nonce\u0000'
 const MAX_PAGE_BYTES = 1024 * 1024
 
 /**
@@ -53,10 +52,11 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 64 * 1024 * 1024, sk
     const page = pages.get(key)
     const nonce = res.locals.cspNonce
     if (page) {
-      const body = page.body.replaceAll(NONCE_MARK, nonce)
+      const mark = Buffer.from(nonce)
+      const body = Buffer.concat(page.parts.flatMap((part, index) => (index ? [mark, part] : [part])))
       res.status(page.status)
       for (const [name, value] of page.headers) res.setHeader(name, value)
-      res.setHeader('Content-Length', Buffer.byteLength(body))
+      res.setHeader('Content-Length', body.length)
       res.end(body)
       return
     }
@@ -87,9 +87,10 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 64 * 1024 * 1024, sk
       if (keep && res.statusCode === 200 && CACHEABLE_TYPES.test(type) && !res.hasHeader('set-cookie') && !/no-store/.test(control)) {
         // Kept only if nothing was written meanwhile: the page may have read the older data.
         if (dataVersion() === seen) {
-          const body = Buffer.concat(chunks).toString('utf8').replaceAll(nonce, NONCE_MARK)
+          // The page in pieces between the places its nonce was written, as bytes ready to send.
+          const parts = Buffer.concat(chunks).toString('utf8').split(nonce).map((part) => Buffer.from(part))
           const headers = Object.entries(res.getHeaders()).filter(([name]) => !EXCLUDED_HEADERS.has(name))
-          pages.set(key, { status: 200, headers, body, bytes: body.length * 2 + 512 })
+          pages.set(key, { status: 200, headers, parts, bytes: bytes + 512 })
         }
       }
       return result
