@@ -9,6 +9,10 @@ import { createNorm } from '~/modules/norms/norms.server'
 import { createRound, getRound } from '~/modules/rounds/rounds.server'
 import { createTestDb } from '~/test/db'
 import { openDatabase } from '~/utils/db.server'
+import { SUPPORTED_LANGUAGES } from '~/modules/i18n/i18n'
+import { fixedT } from '~/modules/i18n/i18n.server'
+import { getReadableVersion } from '~/modules/norms/norms.server'
+import { CAMPAIGNS_SHOWN, CLAUSE_CAMPAIGNS_SHOWN, summaryView } from './view.server'
 import {
   canonicalJson,
   getDraft,
@@ -269,6 +273,35 @@ describe('summary snapshots', () => {
     expect(figures.campaignList).toEqual([])
     expect(figures.dispositions).toEqual({ accepted: 0, partly_accepted: 0, noted: 0, not_accepted: 0, pending: 0 })
     expect(getRound(db, roundId, 'en')!.state).toBe('summarised')
+  })
+
+  it('lists the largest campaigns on the page and counts the rest, in every language', async () => {
+    const { db, roundId, moderatorId } = await setup({ closed: true })
+    publishSummary(db, { roundId, actorId: moderatorId })
+    const { figures, narrative } = getSnapshot(db, roundId, 1)!
+    const clause = figures.clauses.find((row) => row.label === '1')!
+    // Thousands of campaigns in a large round: here 25 on clause 1 and 3 on the draft as a whole.
+    const campaignList = Array.from({ length: 28 }, (_, index) => ({
+      groupId: index + 1,
+      clauseId: index < 25 ? clause.clauseId : null,
+      position: 'support' as const,
+      signatories: 1000 - index,
+      commentId: index + 1,
+      text: `Campaign text ${index + 1}`,
+      language: 'en',
+    }))
+    const version = getReadableVersion(db, getRound(db, roundId, 'en')!.versionId, 'en')!
+    for (const language of SUPPORTED_LANGUAGES) {
+      const view = summaryView({ figures: { ...figures, campaignList }, narrative, language, sourceLanguage: 'en', clauses: version.clauses, idPrefix: 's' })
+      expect(view.participation.campaignList.map((row) => row.key)).toEqual(campaignList.slice(0, CAMPAIGNS_SHOWN).map((row) => String(row.groupId)))
+      expect(view.participation.campaignsMore.value).toBe(28 - CAMPAIGNS_SHOWN)
+      const one = view.clauses.find((row) => row.label === '1')!
+      expect(one.campaigns).toHaveLength(CLAUSE_CAMPAIGNS_SHOWN)
+      expect(one.campaignsMore.value).toBe(25 - CLAUSE_CAMPAIGNS_SHOWN)
+      const said = fixedT(language, 'summaries')('participation.campaignsMore', { count: 8, n: view.participation.campaignsMore.text })
+      expect(said).toContain(view.participation.campaignsMore.text)
+      expect(said).not.toContain('campaignsMore')
+    }
   })
 
   it('records the publication in the audit log with its number and hash, in the same transaction', async () => {

@@ -276,6 +276,9 @@ export function SummaryDocument({
                 </li>
               ))}
             </ul>
+            {p.campaignsMore.value > 0 ? (
+              <p>{t('participation.campaignsMore', { count: p.campaignsMore.value, n: p.campaignsMore.text })}</p>
+            ) : null}
           </>
         ) : null}
       </section>
@@ -326,6 +329,9 @@ export function SummaryDocument({
                     })}
                   </li>
                 ))}
+                {clause.campaignsMore.value > 0 ? (
+                  <li>{t('clauses.campaignsMore', { count: clause.campaignsMore.value, n: clause.campaignsMore.text })}</li>
+                ) : null}
               </ul>
             ) : null}
             <StackedBarChart data={clause.chart} dir={dir} />

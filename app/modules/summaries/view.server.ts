@@ -18,6 +18,13 @@ import { clauseSection, SUMMARY_SECTIONS, type Narrative, type SummarySection } 
 /** Net support differing by this much or more between an organization's members and the others is flagged. */
 export const MARKED_DIFFERENCE = 0.3
 
+/**
+ * The largest campaigns the page lists, of the round and of each clause; the rest are counted in a
+ * sentence, and every one is in the open data. A round of a million comments can hold thousands.
+ */
+export const CAMPAIGNS_SHOWN = 20
+export const CLAUSE_CAMPAIGNS_SHOWN = 5
+
 const POSITION_ORDER: Position[] = ['support', 'amend', 'oppose', 'neutral']
 const OUTCOME_ORDER = ['accepted', 'partly_accepted', 'noted', 'not_accepted', 'pending'] as const
 
@@ -256,16 +263,24 @@ export function summaryView(input: SummaryViewInput) {
       count: f.int(row.count),
       share: f.share(row.count, p.counted),
     })),
-    campaignList: (figures.campaignList ?? []).map((campaign) => ({
+    campaignList: (figures.campaignList ?? []).slice(0, CAMPAIGNS_SHOWN).map((campaign) => ({
       key: String(campaign.groupId),
       clause: clauseName(t, clauseLabelById.get(campaign.clauseId) ?? null),
       position: campaign.position ? t(`positions.${campaign.position}`) : null,
       signatories: f.int(campaign.signatories),
       text: campaign.text ? localText(excerpt(campaign.text), campaign.language) : null,
     })),
+    campaignsMore: f.int(Math.max(0, (figures.campaignList ?? []).length - CAMPAIGNS_SHOWN)),
   }
 
   /* Per clause */
+  const campaignsByClause = new Map<number | null, CampaignFigure[]>()
+  for (const campaign of figures.campaignList ?? []) {
+    const list = campaignsByClause.get(campaign.clauseId) ?? []
+    list.push(campaign)
+    campaignsByClause.set(campaign.clauseId, list)
+  }
+  const clauseCampaigns = (clauseId: number | null) => campaignsByClause.get(clauseId) ?? []
   const quotesByGroup = new Map<string, Quote[]>()
   for (const quote of figures.quotes?.byClause ?? []) {
     quotesByGroup.set(quote.groupKey, [...(quotesByGroup.get(quote.groupKey) ?? []), quote])
@@ -347,13 +362,14 @@ export function summaryView(input: SummaryViewInput) {
           ...quoteView(quote, t, language),
         })),
       ),
-      campaigns: (figures.campaignList ?? [])
-        .filter((campaign) => campaign.clauseId === clause.clauseId)
+      campaigns: clauseCampaigns(clause.clauseId)
+        .slice(0, CLAUSE_CAMPAIGNS_SHOWN)
         .map((campaign) => ({
           key: String(campaign.groupId),
           position: campaign.position ? t(`positions.${campaign.position}`) : null,
           signatories: f.int(campaign.signatories),
         })),
+      campaignsMore: f.int(Math.max(0, clauseCampaigns(clause.clauseId).length - CLAUSE_CAMPAIGNS_SHOWN)),
       narrative: clause.label === null ? null : narrative(clauseSection(clause.label)),
     }
   })
