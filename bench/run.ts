@@ -20,6 +20,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { stringify } from 'csv-stringify/sync'
 import { projectRoot } from '~/utils/paths.server'
+import { UNREACHABLE_RATE_LIMITS } from '../e2e/rate-limit-env'
 import type { RoundInfo } from './build-db'
 import { loadSentences } from './corpus'
 import { generate } from './generate'
@@ -234,6 +235,9 @@ async function measureSize(size: number) {
         SESSION_SECRET: 'concord-benchmark-flash-secret',
         WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? String(WORKERS),
         PAGE_CACHE_MS: pageCacheMs,
+        // Twenty clients submitting as fast as they can are not people: the limits out of reach.
+        ...UNREACHABLE_RATE_LIMITS,
+        RATE_LIMIT_DATABASE_PATH: ':memory:',
       },
       APP_PORT,
       '/healthz',
