@@ -7,12 +7,14 @@
 //
 // The key is everything a page is made of besides the database and the clock: the URL, the cookies
 // (the session, so a moderator's queue is theirs alone) and Accept-Language. Only GET answers with
-// status 200, an HTML or single-fetch body, no Set-Cookie and no `no-store` are kept. The CSP nonce
-// written into a kept page is replaced by the nonce of each response that reuses it.
+// status 200, an HTML body, no Set-Cookie and no `no-store` are kept: a page that must differ on
+// each visit (the comment form, whose one-time idempotency keys keep two tabs' comments apart) says
+// `no-store`. The CSP nonce written into a kept page is replaced by the nonce of each response that
+// reuses it.
 import Database from 'better-sqlite3'
 import { LRUCache } from 'lru-cache'
 
-const CACHEABLE_TYPES = /^(text\/html|text\/x-script)\b/
+const CACHEABLE_TYPES = /^text\/html\b/
 const MAX_PAGE_BYTES = 1024 * 1024
 
 /**

@@ -8,7 +8,7 @@ import {
   type SubmissionResult,
 } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
-import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -40,7 +40,16 @@ import cssHref from '~/styles/rounds.css'
 
 export const handle = { i18n: ['rounds', 'comments'] }
 
-export const headers = retryAfterHeaders
+/**
+ * Retry-After after a refusal, and never kept by a cache (the page cache of server.js or the
+ * browser's): each visit's form carries one-time idempotency keys, so that two tabs' comments stay
+ * two comments.
+ */
+export const headers: HeadersFunction = (args) => {
+  const headers = new Headers(retryAfterHeaders(args))
+  headers.set('Cache-Control', 'private, no-store')
+  return headers
+}
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cssHref }]
 

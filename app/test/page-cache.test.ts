@@ -36,6 +36,10 @@ function serve(file: string, ttlMs: number) {
     renders += 1
     res.cookie('flash', 'x').type('html').send(`<p>${renders}</p>`)
   })
+  app.get('/data', (req, res) => {
+    renders += 1
+    res.type('text/x-script').send(`[${renders}]`)
+  })
   app.get('/missing', (req, res) => {
     renders += 1
     res.status(404).type('html').send(`<p>${renders}</p>`)
@@ -117,15 +121,22 @@ describe('the page cache', () => {
     expect(app.renders).toBe(4)
   })
 
-  it('does not keep answers with no-store, a cookie, another status, or skipped paths', async () => {
+  it('does not keep answers with no-store, a cookie, another status or type, or skipped paths', async () => {
     app = serve(path.join(dir, 'd.db'), 60_000)
     await new Promise((resolve) => app.server.once('listening', resolve))
-    for (const pathname of ['/no-store', '/cookie', '/missing', '/skipped']) {
+    for (const pathname of ['/no-store', '/cookie', '/data', '/missing', '/skipped']) {
       const before = app.renders
       await get(pathname)
       await get(pathname)
       expect(app.renders - before, pathname).toBe(2)
     }
+  })
+
+  it('is told by the comment form never to keep it: its one-time keys keep two tabs apart', async () => {
+    const { headers } = await import('../routes/rounds.$roundId.comment')
+    const none = new Headers()
+    const said = new Headers(headers({ actionHeaders: none, loaderHeaders: none, parentHeaders: none, errorHeaders: undefined }))
+    expect(said.get('Cache-Control')).toContain('no-store')
   })
 
   it('is off when its time is 0', async () => {
