@@ -42,8 +42,8 @@ import {
 import { learnConfirmed, loadModel } from '~/modules/concerns/concerns.server'
 import { suggestFor, type ConcernModel } from '~/modules/concerns/model'
 import { appendAudit } from '~/modules/moderation/audit.server'
-import { fingerprint } from '~/modules/moderation/duplicates.server'
-import { bands, NEAR_SIMILARITY, similarity } from '~/modules/moderation/duplicates'
+import { fingerprint, findDuplicate, type DuplicateMatch } from '~/modules/moderation/duplicates.server'
+import { bands, bestNear, MAX_CANDIDATES } from '~/modules/moderation/duplicates'
 import type { Db } from '~/utils/db.server'
 import { logError } from '~/utils/log.server'
 import { characterCount, COMMENT_MAX, PROPOSED_MAX } from './comments.schema'
@@ -801,16 +801,6 @@ function storeRows(
       )
       // One row a statement: measured faster than one statement of eight rows.
       const insertSketch = client.prepare('insert or ignore into comment_sketches (round_id, band, value, comment_id) values (?, ?, ?, ?)')
-      const findExact = client.prepare(`
-        select id, duplicate_group_id as groupId, minhash from comments
-        where round_id = ? and text_hash = ? and status = 'submitted'
-        order by duplicate_group_id is null, id limit 1`)
-      // One indexed lookup per band (a plain OR of the bands makes SQLite scan the round's sketches).
-      const findNear = client.prepare(`
-        select c.id as id, c.duplicate_group_id as groupId, c.minhash as minhash from comments c
-        where c.status = 'submitted' and c.id in (
-          ${Array.from({ length: 8 }, () => 'select comment_id from comment_sketches where round_id = ? and band = ? and value = ?').join(' union ')})
-        limit 200`)
       const createGroup = client.prepare(
         'insert into duplicate_groups (round_id, kind, confirmed, size, is_campaign, representative_comment_id, created_at) values (?, ?, 0, 0, 0, ?, ?)',
       )
@@ -841,33 +831,22 @@ function storeRows(
           else byBand.set(key, [id])
         })
       }
-      const findDuplicate = (
-        textHash: string,
-        minhash: string | null,
-        parts: string[] | null,
-      ): { id: number; groupId: number | null; kind: 'exact' | 'near' } | null => {
-        const exact = hadComments ? (findExact.get(roundId, textHash) as Member | undefined) : byHash.get(textHash)
+      const findDuplicateOf = (textHash: string, minhash: string | null, parts: string[] | null): DuplicateMatch | null => {
+        if (hadComments) return findDuplicate(t, { roundId, commentId: 0, textHash, minhash, parts })
+        const exact = byHash.get(textHash)
         if (exact) return { id: exact.id, groupId: exact.groupId, kind: 'exact' }
         if (!minhash || !parts) return null
-        let candidates: Member[]
-        if (hadComments) candidates = findNear.all(...parts.flatMap((value, band) => [roundId, band, value])) as Member[]
-        else {
-          const ids = new Set<number>()
-          parts.forEach((value, band) => {
-            for (const id of byBand.get(`${band}:${value}`) ?? []) if (ids.size < 200) ids.add(id)
-          })
-          candidates = [...ids].map((id) => imported.get(id)!)
-        }
-        let best = NEAR_SIMILARITY
-        let match: { id: number; groupId: number | null; kind: 'near' } | null = null
-        for (const candidate of candidates) {
-          const score = candidate.minhash ? similarity(minhash, candidate.minhash) : 0
-          if (score >= best) {
-            best = score
-            match = { id: candidate.id, groupId: candidate.groupId, kind: 'near' }
-          }
-        }
-        return match
+        // As findDuplicate's query: each band's oldest MAX_CANDIDATES, then the oldest MAX_CANDIDATES of those.
+        const ids = new Set<number>()
+        parts.forEach((value, band) => {
+          for (const id of (byBand.get(`${band}:${value}`) ?? []).slice(0, MAX_CANDIDATES)) ids.add(id)
+        })
+        const candidates = [...ids]
+          .sort((x, y) => x - y)
+          .slice(0, MAX_CANDIDATES)
+          .map((id) => imported.get(id)!)
+        const near = bestNear(minhash, candidates)
+        return near ? { id: near.id, groupId: near.groupId, kind: 'near' } : null
       }
 
       const touchedGroups = new Set<number>()
@@ -882,7 +861,7 @@ function storeRows(
         const row = rows[i]!
         const facts = analysed[i]!
         const parts = facts.minhash ? bands(facts.minhash) : null
-        const match = findDuplicate(facts.textHash, facts.minhash, parts)
+        const match = findDuplicateOf(facts.textHash, facts.minhash, parts)
         let groupId: number | null = null
         if (match) {
           groupId = match.groupId
