@@ -1215,14 +1215,46 @@ declare global {
   var __concordImportJobs: Map<string, ImportJob> | undefined
 }
 
-/** Import jobs of this server process, in memory: a restart forgets them (the import itself is atomic). */
+/**
+ * Import jobs of this server process, in memory, and each job's state in a file beside the checked
+ * files, so that another server process (WEB_CONCURRENCY) answers the job's progress page too. A
+ * restart forgets running jobs (the import itself is atomic).
+ */
 const jobs: Map<string, ImportJob> = (globalThis.__concordImportJobs ??= new Map())
 const JOB_TTL_MS = 60 * 60 * 1000
+
+function jobFile(jobId: string) {
+  return path.join(CHECKED_DIR, `job-${jobId}.json`)
+}
+
+const savedAt = new Map<string, number>()
+/** Writes a job's state for the other server processes: at every change of state, progress at most twice a second. */
+function saveJob(job: ImportJob, force = false) {
+  const now = Date.now()
+  if (!force && now - (savedAt.get(job.id) ?? 0) < 500) return
+  savedAt.set(job.id, now)
+  try {
+    fs.mkdirSync(CHECKED_DIR, { recursive: true, mode: 0o700 })
+    // Written aside and renamed, so a reader never sees half a file.
+    const temporary = `${jobFile(job.id)}.${process.pid}`
+    fs.writeFileSync(temporary, JSON.stringify(job), { mode: 0o600 })
+    fs.renameSync(temporary, jobFile(job.id))
+  } catch (error) {
+    // This process still has the job in memory and answers its page.
+    logError('import job state not written', error, { roundId: job.roundId })
+  }
+}
 
 /** Starts an import in the background of this process and returns its job at once. */
 export function startImportJob(db: Db, args: { roundId: number; userId: string; rows: ImportRow[]; fileName: string }): ImportJob {
   const now = Date.now()
-  for (const [id, job] of jobs) if (job.finishedAt && now - job.finishedAt > JOB_TTL_MS) jobs.delete(id)
+  for (const [id, job] of jobs) {
+    if (job.finishedAt && now - job.finishedAt > JOB_TTL_MS) {
+      jobs.delete(id)
+      savedAt.delete(id)
+      fs.rmSync(jobFile(id), { force: true })
+    }
+  }
   const job: ImportJob = {
     id: crypto.randomBytes(16).toString('base64url'),
     roundId: args.roundId,
@@ -1235,12 +1267,14 @@ export function startImportJob(db: Db, args: { roundId: number; userId: string; 
     finishedAt: null,
   }
   jobs.set(job.id, job)
+  saveJob(job, true)
   // Started on the next turn, so the request that started it is answered first.
   setImmediate(() => {
     importComments(db, args.roundId, args.rows, args.userId, {
       fileName: args.fileName,
       onProgress: (progress) => {
         job.progress = progress
+        saveJob(job)
       },
     })
       .then((result) => {
@@ -1254,13 +1288,21 @@ export function startImportJob(db: Db, args: { roundId: number; userId: string; 
       })
       .finally(() => {
         job.finishedAt = Date.now()
+        saveJob(job, true)
       })
   })
   return job
 }
 
-/** A job of this moderator in this round, or null. */
+/** A job of this moderator in this round (started by this server process or another), or null. */
 export function getImportJob(jobId: string, roundId: number, userId: string) {
-  const job = jobs.get(jobId)
+  let job = jobs.get(jobId) ?? null
+  if (!job && /^[A-Za-z0-9_-]{22}$/.test(jobId)) {
+    try {
+      job = JSON.parse(fs.readFileSync(jobFile(jobId), 'utf8')) as ImportJob
+    } catch {
+      job = null
+    }
+  }
   return job && job.roundId === roundId && job.userId === userId ? job : null
 }
