@@ -7,7 +7,7 @@ import {
   useForm,
   type SubmissionResult,
 } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { getZodConstraint, parseWithZod, unstable_coerceFormValue as coerceFormValue } from '@conform-to/zod'
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useMemo, useState } from 'react'
@@ -186,10 +186,16 @@ async function readForm(request: Request) {
   return formData
 }
 
+/**
+ * The comment schema with conform's form-value coercion, built once: parseWithZod would build it
+ * anew, a few hundred zod objects, on every request.
+ */
+const coercedCommentSchema = coerceFormValue(commentSchema)
+
 /** A tampered conform intent (its `__intent__` value is JSON) is a bad request, not a server error. */
 function parseComment(formData: FormData) {
   try {
-    return parseWithZod(formData, { schema: commentSchema })
+    return parseWithZod(formData, { schema: coercedCommentSchema, disableAutoCoercion: true })
   } catch {
     throw new Response('Bad request', { status: 400 })
   }
