@@ -40,15 +40,15 @@ import {
   type StakeholderCategory,
 } from '#db/schema/index'
 import { learnConfirmed, loadModel } from '~/modules/concerns/concerns.server'
-import { suggestFor, type ConcernModel } from '~/modules/concerns/model'
 import { appendAudit } from '~/modules/moderation/audit.server'
-import { fingerprint, findDuplicate, type DuplicateMatch } from '~/modules/moderation/duplicates.server'
+import { findDuplicate, type DuplicateMatch } from '~/modules/moderation/duplicates.server'
 import { bands, bestNear, MAX_CANDIDATES } from '~/modules/moderation/duplicates'
 import type { Db } from '~/utils/db.server'
 import { logError } from '~/utils/log.server'
 import { characterCount, COMMENT_MAX, PROPOSED_MAX } from './comments.schema'
 import { newReceipt } from './comments.server'
-import { detectLanguage } from './language.server'
+import { analyseComment, type Analysed, type AnalysisInput } from './analysis'
+import { analyseInThreads } from './analysis-pool.server'
 
 export const FILE_FORMATS = ['csv', 'jsonl'] as const
 export type FileFormat = (typeof FILE_FORMATS)[number]
@@ -693,24 +693,9 @@ export type ImportSummary = {
 
 export type ImportResult = ({ ok: true } & ImportSummary) | { ok: false; errors: RowError[]; errorCount: number }
 
-/** What importing computes for a row before the transaction: no database needed. */
-type Analysed = {
-  detected: string | null
-  textHash: string
-  minhash: string | null
-  suggestions: { key: string; score: number }[]
-  tokens: string[]
-}
-
-/** DESIGN.md: a row's language "may be empty (then detected)"; a given language is not second-guessed. */
-function analyse(row: ImportRow, model: ConcernModel): Analysed {
-  const detected = row.language ? null : detectLanguage(row.text)
-  const prints = fingerprint(row.text)
-  const result = suggestFor(row.text, row.language ?? detected, model)
-  return { detected, textHash: prints.textHash, minhash: prints.minhash, suggestions: result.suggested, tokens: result.tokens }
-}
-
 const SLICE_MS = 40
+/** From this many distinct texts, an import is analysed in worker threads: below, starting them costs more than it saves. */
+export const ANALYSIS_THREADS_FROM = 2000
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
@@ -731,33 +716,55 @@ export async function importComments(
   roundId: number,
   rows: ImportRow[],
   actorId: string | null,
-  options: { onProgress?: (progress: ImportProgress) => void; now?: Date; fileName?: string } = {},
+  options: {
+    onProgress?: (progress: ImportProgress) => void
+    now?: Date
+    fileName?: string
+    /** From how many distinct texts the analysis runs in worker threads (tests set it). */
+    threadsFrom?: number
+  } = {},
 ): Promise<ImportResult> {
   const now = options.now ?? new Date()
   const total = rows.length
   const report = options.onProgress ?? (() => {})
   const model = loadModel(db, roundId)
-  const analysed: Analysed[] = new Array<Analysed>(total)
   // Identical texts (campaigns) are analysed once.
-  const byText = new Map<string, Analysed>()
-  let sliceStart = performance.now()
-  report({ phase: 'analysing', done: 0, total })
+  const inputs: AnalysisInput[] = []
+  const inputOf = new Int32Array(total)
+  const byText = new Map<string, number>()
   for (let i = 0; i < total; i++) {
     const row = rows[i]!
-    const key = `${row.language ?? ''}\u0000${row.text}`
-    let result = byText.get(key)
-    if (!result) {
-      result = analyse(row, model)
-      byText.set(key, result)
+    const labelled = row.concerns.length > 0
+    const key = `${row.language ?? ''}\u0000${labelled ? 1 : 0}\u0000${row.text}`
+    let index = byText.get(key)
+    if (index === undefined) {
+      index = inputs.push({ text: row.text, language: row.language, labelled }) - 1
+      byText.set(key, index)
     }
-    analysed[i] = result
-    if (performance.now() - sliceStart > SLICE_MS) {
-      report({ phase: 'analysing', done: i + 1, total })
-      await yieldToEventLoop()
-      sliceStart = performance.now()
-    }
+    inputOf[i] = index
   }
   byText.clear()
+  // Progress in rows of the file, whose distinct texts are what is analysed.
+  const analysing = (done: number) => report({ phase: 'analysing', done: inputs.length ? Math.round((done * total) / inputs.length) : 0, total })
+  analysing(0)
+  let results: Analysed[]
+  if (inputs.length >= (options.threadsFrom ?? ANALYSIS_THREADS_FROM)) {
+    // A large file: analysed in worker threads, on every core and off this event loop.
+    results = await analyseInThreads(inputs, model, analysing)
+  } else {
+    // In slices of about SLICE_MS that give the event loop back (a server keeps answering, a progress bar moves).
+    results = new Array<Analysed>(inputs.length)
+    let sliceStart = performance.now()
+    for (let i = 0; i < inputs.length; i++) {
+      results[i] = analyseComment(inputs[i]!, model)
+      if (performance.now() - sliceStart > SLICE_MS) {
+        analysing(i + 1)
+        await yieldToEventLoop()
+        sliceStart = performance.now()
+      }
+    }
+  }
+  const analysed = Array.from(inputOf, (index) => results[index]!)
   report({ phase: 'saving', done: 0, total })
   return storeRows(db, roundId, rows, analysed, actorId, { now, report, fileName: options.fileName ?? null })
 }
@@ -914,7 +921,8 @@ function storeRows(
         if (facts.suggestions.length) suggestedCount++
         if (labelled) {
           for (const key of row.concerns) insertConcern.run(id, refs.concerns.get(key)!, 'moderator', null, at)
-          examples.push({ tokens: facts.tokens, keys: row.concerns })
+          // A labelled row was analysed with its features kept (its input key says so).
+          examples.push({ tokens: facts.tokens!, keys: row.concerns })
         }
         if ((i + 1) % 2000 === 0) report({ phase: 'saving', done: i + 1, total })
       }
