@@ -22,7 +22,7 @@ import { ErrorList } from '~/components/forms'
 import { useHydrated } from '~/components/use-hydrated'
 import { getProfile } from '~/modules/accounts/accounts.server'
 import { COMMENT_MAX, commentSchema, PROPOSED_MAX } from '~/modules/comments/comments.schema'
-import { listOwnComments, saveComment, setCommentLanguage, withdrawComment } from '~/modules/comments/comments.server'
+import { listOwnComments, setCommentLanguage, submitComment, withdrawComment } from '~/modules/comments/comments.server'
 import { languageCorrectionSchema, withdrawConfirmSchema } from '~/modules/comments/forms.schema'
 import { commentLanguageOptions, languageName } from '~/modules/comments/languages'
 import { getFixedT } from '~/modules/i18n/i18n.server'
@@ -260,7 +260,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') {
     return data<ActionData>({ kind: 'comment', clause, result: keysOnly(submission.reply()) }, { status: 400 })
   }
-  const result = saveComment(db, { roundId, userId: user.id, input: submission.value })
+  const result = await submitComment(db, { roundId, userId: user.id, input: submission.value })
   if (!result.ok) {
     const reply =
       'field' in result
