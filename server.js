@@ -182,3 +182,5 @@ function shutdown(signal) {
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'))
 process.on('SIGINT', () => shutdown('SIGINT'))
+// A worker whose primary is gone (killed with SIGKILL, say) stops too, rather than serve on unsupervised.
+if (cluster.isWorker) process.on('disconnect', () => shutdown('disconnect'))
