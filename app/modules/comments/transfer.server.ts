@@ -696,6 +696,8 @@ export type ImportResult = ({ ok: true } & ImportSummary) | { ok: false; errors:
 const SLICE_MS = 40
 /** From this many distinct texts, an import is analysed in worker threads: below, starting them costs more than it saves. */
 export const ANALYSIS_THREADS_FROM = 2000
+/** A round with up to this many submitted comments is loaded whole for grouping an import's rows. */
+export const GROUP_IN_MEMORY_UP_TO = 50_000
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
@@ -722,6 +724,8 @@ export async function importComments(
     fileName?: string
     /** From how many distinct texts the analysis runs in worker threads (tests set it). */
     threadsFrom?: number
+    /** Up to how many submitted comments of the round grouping is done in memory (tests set it). */
+    groupInMemoryUpTo?: number
   } = {},
 ): Promise<ImportResult> {
   const now = options.now ?? new Date()
@@ -766,7 +770,7 @@ export async function importComments(
   }
   const analysed = Array.from(inputOf, (index) => results[index]!)
   report({ phase: 'saving', done: 0, total })
-  return storeRows(db, roundId, rows, analysed, actorId, { now, report, fileName: options.fileName ?? null })
+  return storeRows(db, roundId, rows, analysed, actorId, { now, report, fileName: options.fileName ?? null, groupInMemoryUpTo: options.groupInMemoryUpTo })
 }
 
 class RefsChanged extends Error {
@@ -781,7 +785,7 @@ function storeRows(
   rows: ImportRow[],
   analysed: Analysed[],
   actorId: string | null,
-  context: { now: Date; report: (progress: ImportProgress) => void; fileName: string | null },
+  context: { now: Date; report: (progress: ImportProgress) => void; fileName: string | null; groupInMemoryUpTo?: number },
 ): ImportResult {
   const { now, report } = context
   const at = now.getTime()
@@ -815,32 +819,53 @@ function storeRows(
 
       // Duplicates, as groupDuplicates places a submitted comment: with an identical comment of the
       // round if there is one (a grouped one first, then the oldest), else with the most similar at
-      // NEAR_SIMILARITY or more among the comments that share an LSH band. When the round had no
-      // comments before, the only candidates are the file's own rows, looked up in memory; otherwise
-      // the database is asked (it sees the rows this transaction inserted).
-      const hadComments =
-        (client.prepare("select exists(select 1 from comments where round_id = ? and status = 'submitted') as found").get(roundId) as {
-          found: number
-        }).found === 1
+      // NEAR_SIMILARITY or more among the comments that share an LSH band. A round of up to
+      // GROUP_IN_MEMORY_UP_TO submitted comments is loaded once (hashes, signatures, groups and
+      // bands) and the file's rows join it in memory as they go in; a larger one is asked row by row
+      // (the database sees the rows this transaction inserted).
+      const earlier = (client.prepare("select count(*) as n from comments where round_id = ? and status = 'submitted'").get(roundId) as { n: number }).n
+      const inMemory = earlier <= (context.groupInMemoryUpTo ?? GROUP_IN_MEMORY_UP_TO)
       type Member = { id: number; groupId: number | null; minhash: string | null }
       const imported = new Map<number, Member>()
-      const byHash = new Map<string, Member>()
+      /** Members by text hash, oldest first. */
+      const byHash = new Map<string, Member[]>()
+      /** Comment ids by band ("band:value"), oldest first. */
       const byBand = new Map<string, number[]>()
+      const addToBand = (key: string, id: number) => {
+        const ids = byBand.get(key)
+        if (ids) ids.push(id)
+        else byBand.set(key, [id])
+      }
       const remember = (id: number, groupId: number | null, textHash: string, minhash: string | null, parts: string[] | null) => {
-        if (hadComments) return
+        if (!inMemory) return
         const member: Member = { id, groupId, minhash }
         imported.set(id, member)
-        if (!byHash.has(textHash)) byHash.set(textHash, member)
-        parts?.forEach((value, band) => {
-          const key = `${band}:${value}`
-          const ids = byBand.get(key)
-          if (ids) ids.push(id)
-          else byBand.set(key, [id])
-        })
+        const same = byHash.get(textHash)
+        if (same) same.push(member)
+        else byHash.set(textHash, [member])
+        parts?.forEach((value, band) => addToBand(`${band}:${value}`, id))
+      }
+      if (inMemory && earlier) {
+        const rows = client
+          .prepare(
+            `select id, duplicate_group_id as groupId, minhash, text_hash as textHash from comments
+             where round_id = ? and status = 'submitted' order by id`,
+          )
+          .all(roundId) as (Member & { textHash: string })[]
+        for (const row of rows) remember(row.id, row.groupId, row.textHash, row.minhash, null)
+        const sketches = client
+          .prepare(
+            `select s.band as band, s.value as value, s.comment_id as id from comment_sketches s
+             join comments c on c.id = s.comment_id and c.status = 'submitted'
+             where s.round_id = ? order by s.comment_id`,
+          )
+          .all(roundId) as { band: number; value: string; id: number }[]
+        for (const sketch of sketches) addToBand(`${sketch.band}:${sketch.value}`, sketch.id)
       }
       const findDuplicateOf = (textHash: string, minhash: string | null, parts: string[] | null): DuplicateMatch | null => {
-        if (hadComments) return findDuplicate(t, { roundId, commentId: 0, textHash, minhash, parts })
-        const exact = byHash.get(textHash)
+        if (!inMemory) return findDuplicate(t, { roundId, commentId: 0, textHash, minhash, parts })
+        const same = byHash.get(textHash)
+        const exact = same?.find((member) => member.groupId !== null) ?? same?.[0]
         if (exact) return { id: exact.id, groupId: exact.groupId, kind: 'exact' }
         if (!minhash || !parts) return null
         // As findDuplicate's query: each band's oldest MAX_CANDIDATES, then the oldest MAX_CANDIDATES of those.
@@ -875,8 +900,8 @@ function storeRows(
           if (groupId === null) {
             groupId = Number(createGroup.run(roundId, match.kind, match.id, at).lastInsertRowid)
             setGroup.run(groupId, match.id)
-            const earlier = imported.get(match.id)
-            if (earlier) earlier.groupId = groupId
+            const first = imported.get(match.id)
+            if (first) first.groupId = groupId
           } else if (match.kind === 'near') nearGroups.add(groupId)
           touchedGroups.add(groupId)
           grouped++

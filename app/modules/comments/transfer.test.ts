@@ -539,4 +539,37 @@ describe('analysis in worker threads', () => {
     expect(results).toEqual(inputs.map((input) => analyseComment(input, model)))
     expect(results.some((result) => result.suggestions.length > 0)).toBe(true)
   }, 60_000)
+
+  it('groups a file into a round that has comments in memory exactly as through the database', async () => {
+    const texts = [...BREXIT, ...FRENCH_AND_CHINESE]
+    // The round's earlier comments: repeats and near repeats among them, so some are grouped already.
+    const before = texts.flatMap((text, i) => [
+      { external_id: `b${i}`, stakeholder_category: 'research', text },
+      ...(i % 2 ? [{ external_id: `b${i}-again`, stakeholder_category: 'government', text: `${text} Indeed.` }] : []),
+    ])
+    // The file: texts of the round again, exactly and nearly, new ones, and repeats within the file.
+    const file = texts.flatMap((text, i) => [
+      { external_id: `f${i}`, stakeholder_category: 'research', text: i % 3 ? text : `${text} Really.` },
+      { external_id: `f${i}-new`, stakeholder_category: 'government', text: `A new comment number ${i}: ${[...text].reverse().join('')}` },
+      { external_id: `f${i}-repeat`, stakeholder_category: 'government', text: `A new comment number ${i}: ${[...text].reverse().join('')}` },
+    ])
+    const grouped = async (groupInMemoryUpTo: number) => {
+      const { db, roundId } = setup()
+      await importFile(db, roundId, csvFile(before))
+      const checked = await checkCommentFile(db, roundId, csvFile(file), 'csv')
+      if (!checked.ok) throw new Error(JSON.stringify(checked.errors))
+      const result = await importComments(db, roundId, checked.rows, null, { groupInMemoryUpTo })
+      if (!result.ok) throw new Error(JSON.stringify(result.errors))
+      return {
+        comments: roundComments(db, roundId).map((row) => [row.id, row.duplicateGroupId]),
+        groups: db.select().from(duplicateGroups).orderBy(asc(duplicateGroups.id)).all().map(({ createdAt: _createdAt, ...group }) => group),
+        grouped: result.grouped,
+      }
+    }
+    const inMemory = await grouped(Number.POSITIVE_INFINITY)
+    const throughDatabase = await grouped(0)
+    expect(inMemory.grouped).toBeGreaterThan(file.length / 3)
+    expect(inMemory.groups.some((group) => group.kind === 'near')).toBe(true)
+    expect(inMemory).toEqual(throughDatabase)
+  }, 60_000)
 })
