@@ -14,9 +14,9 @@ const ANALYSIS_BATCH = 250
 const SLICE_MS = 40
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-/** How many worker threads analyse: one per core, at most four. */
+/** How many worker threads analyse: one per core but the one this thread works on, at most four. */
 export function analysisThreads() {
-  return Math.max(1, Math.min(4, os.availableParallelism()))
+  return Math.max(1, Math.min(4, os.availableParallelism() - 1))
 }
 
 /**
