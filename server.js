@@ -1,5 +1,6 @@
 // Concord's HTTP server: the Remix build behind Express, with the security headers, a per-response
 // CSP nonce, same-origin checks on every state-changing request, and graceful shutdown.
+import cluster from 'node:cluster'
 import crypto from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +14,46 @@ process.env.NODE_ENV ??= 'production'
 const port = Number(process.env.PORT || 3000)
 const host = process.env.HOST || '0.0.0.0'
 const maxBodyBytes = Number(process.env.MAX_BODY_BYTES || 2 * 1024 * 1024)
+
+// Several processes (WEB_CONCURRENCY, default 1): Node's cluster module over the one SQLite file in
+// WAL mode, so that a machine's cores all serve. The first process becomes a primary that serves
+// nothing: it starts one worker, and the others once the first listens (so migrations and reference
+// data are applied once, by the first), starts a worker again when one dies, passes SIGTERM/SIGINT on
+// to the workers and exits when they have all stopped, with code 1 if any did. Workers share the
+// port and run everything below; what they share lives in SQLite (sessions, rate limits, the concern
+// model's version) or in files (checked import files and import jobs).
+const concurrency = Math.max(1, Math.floor(Number(process.env.WEB_CONCURRENCY || 1)))
+if (concurrency > 1 && cluster.isPrimary) {
+  // One flash-cookie secret for all workers: a cookie set by one is read by another.
+  process.env.SESSION_SECRET ||= crypto.randomBytes(32).toString('hex')
+  let stopping = false
+  let failed = false
+  let listened = false
+  cluster.fork().once('listening', () => {
+    listened = true
+    for (let i = 1; i < concurrency; i++) cluster.fork()
+  })
+  cluster.on('exit', (worker, code, signal) => {
+    // The first worker could not start (a port in use, a database it cannot open): stop too.
+    if (!listened) process.exit(code || 1)
+    if (code !== 0) failed = true
+    if (stopping) {
+      if (!Object.keys(cluster.workers ?? {}).length) process.exit(failed ? 1 : 0)
+      return
+    }
+    console.log(JSON.stringify({ level: 'warn', msg: 'worker stopped, starting another', code, signal }))
+    setTimeout(() => cluster.fork(), 1000)
+  })
+  const stop = (signal) => {
+    if (stopping) return
+    stopping = true
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal)
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+  // The primary stays here; only workers go on to serve.
+  await new Promise(() => {})
+}
 
 const build = await import(path.join(root, 'build/index.js'))
 const app = express()
@@ -151,3 +192,5 @@ function shutdown(signal) {
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'))
 process.on('SIGINT', () => shutdown('SIGINT'))
+// A worker whose primary is gone (killed with SIGKILL, say) stops too, rather than serve on unsupervised.
+if (cluster.isWorker) process.on('disconnect', () => shutdown('disconnect'))

@@ -7,7 +7,7 @@ import {
   useForm,
   type SubmissionResult,
 } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { getZodConstraint, parseWithZod, unstable_coerceFormValue as coerceFormValue } from '@conform-to/zod'
 import { data, type ActionFunctionArgs, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useMemo, useState } from 'react'
@@ -22,7 +22,7 @@ import { ErrorList } from '~/components/forms'
 import { useHydrated } from '~/components/use-hydrated'
 import { getProfile } from '~/modules/accounts/accounts.server'
 import { COMMENT_MAX, commentSchema, PROPOSED_MAX } from '~/modules/comments/comments.schema'
-import { listOwnComments, saveComment, setCommentLanguage, withdrawComment } from '~/modules/comments/comments.server'
+import { listOwnComments, setCommentLanguage, submitComment, withdrawComment } from '~/modules/comments/comments.server'
 import { languageCorrectionSchema, withdrawConfirmSchema } from '~/modules/comments/forms.schema'
 import { commentLanguageOptions, languageName } from '~/modules/comments/languages'
 import { getFixedT } from '~/modules/i18n/i18n.server'
@@ -195,10 +195,16 @@ async function readForm(request: Request) {
   return formData
 }
 
+/**
+ * The comment schema with conform's form-value coercion, built once: parseWithZod would build it
+ * anew, a few hundred zod objects, on every request.
+ */
+const coercedCommentSchema = coerceFormValue(commentSchema)
+
 /** A tampered conform intent (its `__intent__` value is JSON) is a bad request, not a server error. */
 function parseComment(formData: FormData) {
   try {
-    return parseWithZod(formData, { schema: commentSchema })
+    return parseWithZod(formData, { schema: coercedCommentSchema, disableAutoCoercion: true })
   } catch {
     throw new Response('Bad request', { status: 400 })
   }
@@ -263,7 +269,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') {
     return data<ActionData>({ kind: 'comment', clause, result: keysOnly(submission.reply()) }, { status: 400 })
   }
-  const result = saveComment(db, { roundId, userId: user.id, input: submission.value })
+  const result = await submitComment(db, { roundId, userId: user.id, input: submission.value })
   if (!result.ok) {
     const reply =
       'field' in result

@@ -94,3 +94,24 @@ declare global {
 
 /** The one database client of the process, kept across dev rebuilds. */
 export const db: Db = (globalThis.__concordDb ??= prepareDatabase(openDatabase(defaultDatabasePath())))
+
+/** The better-sqlite3 connection behind a client or one of its transactions. */
+export function connectionOf(db: Db): Database.Database {
+  return db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
+}
+
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
+
+/**
+ * A statement of hand-written SQL, prepared once per connection and kept: for the queries that run
+ * on every comment submitted or imported, where building the query with drizzle each time costs more
+ * than running it. Binds positional or named parameters as better-sqlite3 does.
+ */
+export function prepared<Row = unknown>(db: Db, source: string): Database.Statement<unknown[], Row> {
+  const connection = connectionOf(db)
+  let cache = statements.get(connection)
+  if (!cache) statements.set(connection, (cache = new Map()))
+  let statement = cache.get(source)
+  if (!statement) cache.set(source, (statement = connection.prepare(source)))
+  return statement as Database.Statement<unknown[], Row>
+}

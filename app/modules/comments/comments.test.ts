@@ -15,6 +15,7 @@ import {
   listPublicComments,
   PUBLIC_PAGE_SIZE,
   saveComment,
+  submitComment,
   setCommentLanguage,
   withdrawComment,
 } from './comments.server'
@@ -131,6 +132,34 @@ function submittedCount(db: Db, roundId: number) {
 function row(db: Db, id: number) {
   return db.select().from(comments).where(eq(comments.id, id)).get()!
 }
+
+describe('submissions committed together', () => {
+  it('stores each of the saves that arrive together, rolls back one that fails alone, and finds a key replayed in the same batch', async () => {
+    const { db, amina, roundId, clauseIds } = await setup()
+    // A database failure for one text only, as a full disk or a broken constraint would be.
+    db.$client.exec("create temp trigger refuse_boom before insert on comments when new.text = 'boom' begin select raise(abort, 'refused'); end")
+    const key = crypto.randomUUID()
+    const texts = ['Clause 1 needs a definition of due diligence.', 'Clause 2 should name the response time.', 'The preamble should cite the 2015 report.']
+    const pending = [
+      ...texts.map((text, i) => submitComment(db, { roundId, userId: amina, input: input({ text, idempotencyKey: i === 0 ? key : crypto.randomUUID() }) })),
+      submitComment(db, { roundId, userId: amina, input: input({ text: 'boom', idempotencyKey: crypto.randomUUID() }) }),
+      submitComment(db, { roundId, userId: amina, input: input({ clause: '999999', idempotencyKey: crypto.randomUUID() }) }),
+      submitComment(db, { roundId, userId: amina, input: input({ text: 'sent again', idempotencyKey: key }) }),
+      submitComment(db, { roundId, userId: amina, input: input({ clause: clauseIds['1'], text: 'On clause 1.', idempotencyKey: crypto.randomUUID() }) }),
+    ]
+    const outcomes = await Promise.allSettled(pending)
+    const [a, b, c, boom, unknownClause, replay, onClause] = outcomes
+    for (const outcome of [a, b, c, onClause]) expect(outcome).toMatchObject({ status: 'fulfilled', value: { ok: true, replayed: false } })
+    expect(boom).toMatchObject({ status: 'rejected' })
+    expect(unknownClause).toMatchObject({ status: 'fulfilled', value: { ok: false, status: 400, error: 'errors.clauseUnknown' } })
+    if (a?.status !== 'fulfilled' || !a.value.ok || replay?.status !== 'fulfilled' || !replay.value.ok) throw new Error('not saved')
+    expect(replay.value).toMatchObject({ replayed: true, commentId: a.value.commentId })
+    const stored = db.select({ text: comments.text }).from(comments).all().map((comment) => comment.text)
+    expect(stored.sort()).toEqual([...texts, 'On clause 1.'].sort())
+    expect(submittedCount(db, roundId)).toBe(4)
+    expect(db.$client.prepare('select count(*) as n from comment_revisions').get()).toEqual({ n: 4 })
+  })
+})
 
 describe('saving and submitting', () => {
   it('submits a comment with a receipt and counts it; a draft is kept but not counted', async () => {

@@ -40,15 +40,15 @@ import {
   type StakeholderCategory,
 } from '#db/schema/index'
 import { learnConfirmed, loadModel } from '~/modules/concerns/concerns.server'
-import { suggestFor, type ConcernModel } from '~/modules/concerns/model'
 import { appendAudit } from '~/modules/moderation/audit.server'
-import { fingerprint } from '~/modules/moderation/duplicates.server'
-import { bands, NEAR_SIMILARITY, similarity } from '~/modules/moderation/duplicates'
+import { findDuplicate, type DuplicateMatch } from '~/modules/moderation/duplicates.server'
+import { bands, bestNear, MAX_CANDIDATES } from '~/modules/moderation/duplicates'
 import type { Db } from '~/utils/db.server'
 import { logError } from '~/utils/log.server'
 import { characterCount, COMMENT_MAX, PROPOSED_MAX } from './comments.schema'
 import { newReceipt } from './comments.server'
-import { detectLanguage } from './language.server'
+import { analyseComment, type Analysed, type AnalysisInput } from './analysis'
+import { analyseInThreads } from './analysis-pool.server'
 
 export const FILE_FORMATS = ['csv', 'jsonl'] as const
 export type FileFormat = (typeof FILE_FORMATS)[number]
@@ -693,24 +693,11 @@ export type ImportSummary = {
 
 export type ImportResult = ({ ok: true } & ImportSummary) | { ok: false; errors: RowError[]; errorCount: number }
 
-/** What importing computes for a row before the transaction: no database needed. */
-type Analysed = {
-  detected: string | null
-  textHash: string
-  minhash: string | null
-  suggestions: { key: string; score: number }[]
-  tokens: string[]
-}
-
-/** DESIGN.md: a row's language "may be empty (then detected)"; a given language is not second-guessed. */
-function analyse(row: ImportRow, model: ConcernModel): Analysed {
-  const detected = row.language ? null : detectLanguage(row.text)
-  const prints = fingerprint(row.text)
-  const result = suggestFor(row.text, row.language ?? detected, model)
-  return { detected, textHash: prints.textHash, minhash: prints.minhash, suggestions: result.suggested, tokens: result.tokens }
-}
-
 const SLICE_MS = 40
+/** From this many distinct texts, an import is analysed in worker threads: below, starting them costs more than it saves. */
+export const ANALYSIS_THREADS_FROM = 2000
+/** A round with up to this many submitted comments is loaded whole for grouping an import's rows. */
+export const GROUP_IN_MEMORY_UP_TO = 50_000
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
@@ -731,35 +718,59 @@ export async function importComments(
   roundId: number,
   rows: ImportRow[],
   actorId: string | null,
-  options: { onProgress?: (progress: ImportProgress) => void; now?: Date; fileName?: string } = {},
+  options: {
+    onProgress?: (progress: ImportProgress) => void
+    now?: Date
+    fileName?: string
+    /** From how many distinct texts the analysis runs in worker threads (tests set it). */
+    threadsFrom?: number
+    /** Up to how many submitted comments of the round grouping is done in memory (tests set it). */
+    groupInMemoryUpTo?: number
+  } = {},
 ): Promise<ImportResult> {
   const now = options.now ?? new Date()
   const total = rows.length
   const report = options.onProgress ?? (() => {})
   const model = loadModel(db, roundId)
-  const analysed: Analysed[] = new Array<Analysed>(total)
   // Identical texts (campaigns) are analysed once.
-  const byText = new Map<string, Analysed>()
-  let sliceStart = performance.now()
-  report({ phase: 'analysing', done: 0, total })
+  const inputs: AnalysisInput[] = []
+  const inputOf = new Int32Array(total)
+  const byText = new Map<string, number>()
   for (let i = 0; i < total; i++) {
     const row = rows[i]!
-    const key = `${row.language ?? ''}\u0000${row.text}`
-    let result = byText.get(key)
-    if (!result) {
-      result = analyse(row, model)
-      byText.set(key, result)
+    const labelled = row.concerns.length > 0
+    const key = `${row.language ?? ''}\u0000${labelled ? 1 : 0}\u0000${row.text}`
+    let index = byText.get(key)
+    if (index === undefined) {
+      index = inputs.push({ text: row.text, language: row.language, labelled }) - 1
+      byText.set(key, index)
     }
-    analysed[i] = result
-    if (performance.now() - sliceStart > SLICE_MS) {
-      report({ phase: 'analysing', done: i + 1, total })
-      await yieldToEventLoop()
-      sliceStart = performance.now()
-    }
+    inputOf[i] = index
   }
   byText.clear()
+  // Progress in rows of the file, whose distinct texts are what is analysed.
+  const analysing = (done: number) => report({ phase: 'analysing', done: inputs.length ? Math.round((done * total) / inputs.length) : 0, total })
+  analysing(0)
+  let results: Analysed[]
+  if (inputs.length >= (options.threadsFrom ?? ANALYSIS_THREADS_FROM)) {
+    // A large file: analysed in worker threads, on every core and off this event loop.
+    results = await analyseInThreads(inputs, model, analysing)
+  } else {
+    // In slices of about SLICE_MS that give the event loop back (a server keeps answering, a progress bar moves).
+    results = new Array<Analysed>(inputs.length)
+    let sliceStart = performance.now()
+    for (let i = 0; i < inputs.length; i++) {
+      results[i] = analyseComment(inputs[i]!, model)
+      if (performance.now() - sliceStart > SLICE_MS) {
+        analysing(i + 1)
+        await yieldToEventLoop()
+        sliceStart = performance.now()
+      }
+    }
+  }
+  const analysed = Array.from(inputOf, (index) => results[index]!)
   report({ phase: 'saving', done: 0, total })
-  return storeRows(db, roundId, rows, analysed, actorId, { now, report, fileName: options.fileName ?? null })
+  return storeRows(db, roundId, rows, analysed, actorId, { now, report, fileName: options.fileName ?? null, groupInMemoryUpTo: options.groupInMemoryUpTo })
 }
 
 class RefsChanged extends Error {
@@ -774,7 +785,7 @@ function storeRows(
   rows: ImportRow[],
   analysed: Analysed[],
   actorId: string | null,
-  context: { now: Date; report: (progress: ImportProgress) => void; fileName: string | null },
+  context: { now: Date; report: (progress: ImportProgress) => void; fileName: string | null; groupInMemoryUpTo?: number },
 ): ImportResult {
   const { now, report } = context
   const at = now.getTime()
@@ -801,16 +812,6 @@ function storeRows(
       )
       // One row a statement: measured faster than one statement of eight rows.
       const insertSketch = client.prepare('insert or ignore into comment_sketches (round_id, band, value, comment_id) values (?, ?, ?, ?)')
-      const findExact = client.prepare(`
-        select id, duplicate_group_id as groupId, minhash from comments
-        where round_id = ? and text_hash = ? and status = 'submitted'
-        order by duplicate_group_id is null, id limit 1`)
-      // One indexed lookup per band (a plain OR of the bands makes SQLite scan the round's sketches).
-      const findNear = client.prepare(`
-        select c.id as id, c.duplicate_group_id as groupId, c.minhash as minhash from comments c
-        where c.status = 'submitted' and c.id in (
-          ${Array.from({ length: 8 }, () => 'select comment_id from comment_sketches where round_id = ? and band = ? and value = ?').join(' union ')})
-        limit 200`)
       const createGroup = client.prepare(
         'insert into duplicate_groups (round_id, kind, confirmed, size, is_campaign, representative_comment_id, created_at) values (?, ?, 0, 0, 0, ?, ?)',
       )
@@ -818,56 +819,66 @@ function storeRows(
 
       // Duplicates, as groupDuplicates places a submitted comment: with an identical comment of the
       // round if there is one (a grouped one first, then the oldest), else with the most similar at
-      // NEAR_SIMILARITY or more among the comments that share an LSH band. When the round had no
-      // comments before, the only candidates are the file's own rows, looked up in memory; otherwise
-      // the database is asked (it sees the rows this transaction inserted).
-      const hadComments =
-        (client.prepare("select exists(select 1 from comments where round_id = ? and status = 'submitted') as found").get(roundId) as {
-          found: number
-        }).found === 1
+      // NEAR_SIMILARITY or more among the comments that share an LSH band. A round of up to
+      // GROUP_IN_MEMORY_UP_TO submitted comments is loaded once (hashes, signatures, groups and
+      // bands) and the file's rows join it in memory as they go in; a larger one is asked row by row
+      // (the database sees the rows this transaction inserted).
+      const earlier = (client.prepare("select count(*) as n from comments where round_id = ? and status = 'submitted'").get(roundId) as { n: number }).n
+      const inMemory = earlier <= (context.groupInMemoryUpTo ?? GROUP_IN_MEMORY_UP_TO)
       type Member = { id: number; groupId: number | null; minhash: string | null }
       const imported = new Map<number, Member>()
-      const byHash = new Map<string, Member>()
+      /** Members by text hash, oldest first. */
+      const byHash = new Map<string, Member[]>()
+      /** Comment ids by band ("band:value"), oldest first. */
       const byBand = new Map<string, number[]>()
+      const addToBand = (key: string, id: number) => {
+        const ids = byBand.get(key)
+        if (ids) ids.push(id)
+        else byBand.set(key, [id])
+      }
       const remember = (id: number, groupId: number | null, textHash: string, minhash: string | null, parts: string[] | null) => {
-        if (hadComments) return
+        if (!inMemory) return
         const member: Member = { id, groupId, minhash }
         imported.set(id, member)
-        if (!byHash.has(textHash)) byHash.set(textHash, member)
-        parts?.forEach((value, band) => {
-          const key = `${band}:${value}`
-          const ids = byBand.get(key)
-          if (ids) ids.push(id)
-          else byBand.set(key, [id])
-        })
+        const same = byHash.get(textHash)
+        if (same) same.push(member)
+        else byHash.set(textHash, [member])
+        parts?.forEach((value, band) => addToBand(`${band}:${value}`, id))
       }
-      const findDuplicate = (
-        textHash: string,
-        minhash: string | null,
-        parts: string[] | null,
-      ): { id: number; groupId: number | null; kind: 'exact' | 'near' } | null => {
-        const exact = hadComments ? (findExact.get(roundId, textHash) as Member | undefined) : byHash.get(textHash)
+      if (inMemory && earlier) {
+        const rows = client
+          .prepare(
+            `select id, duplicate_group_id as groupId, minhash, text_hash as textHash from comments
+             where round_id = ? and status = 'submitted' order by id`,
+          )
+          .all(roundId) as (Member & { textHash: string })[]
+        for (const row of rows) remember(row.id, row.groupId, row.textHash, row.minhash, null)
+        const sketches = client
+          .prepare(
+            `select s.band as band, s.value as value, s.comment_id as id from comment_sketches s
+             join comments c on c.id = s.comment_id and c.status = 'submitted'
+             where s.round_id = ? order by s.comment_id`,
+          )
+          .all(roundId) as { band: number; value: string; id: number }[]
+        for (const sketch of sketches) addToBand(`${sketch.band}:${sketch.value}`, sketch.id)
+      }
+      const findDuplicateOf = (textHash: string, minhash: string | null, parts: string[] | null): DuplicateMatch | null => {
+        if (!inMemory) return findDuplicate(t, { roundId, commentId: 0, textHash, minhash, parts })
+        const same = byHash.get(textHash)
+        const exact = same?.find((member) => member.groupId !== null) ?? same?.[0]
         if (exact) return { id: exact.id, groupId: exact.groupId, kind: 'exact' }
         if (!minhash || !parts) return null
-        let candidates: Member[]
-        if (hadComments) candidates = findNear.all(...parts.flatMap((value, band) => [roundId, band, value])) as Member[]
-        else {
-          const ids = new Set<number>()
-          parts.forEach((value, band) => {
-            for (const id of byBand.get(`${band}:${value}`) ?? []) if (ids.size < 200) ids.add(id)
-          })
-          candidates = [...ids].map((id) => imported.get(id)!)
-        }
-        let best = NEAR_SIMILARITY
-        let match: { id: number; groupId: number | null; kind: 'near' } | null = null
-        for (const candidate of candidates) {
-          const score = candidate.minhash ? similarity(minhash, candidate.minhash) : 0
-          if (score >= best) {
-            best = score
-            match = { id: candidate.id, groupId: candidate.groupId, kind: 'near' }
-          }
-        }
-        return match
+        // As findDuplicate's query: each band's oldest MAX_CANDIDATES, then the oldest MAX_CANDIDATES of those.
+        const ids = new Set<number>()
+        parts.forEach((value, band) => {
+          for (const id of (byBand.get(`${band}:${value}`) ?? []).slice(0, MAX_CANDIDATES)) ids.add(id)
+        })
+        const candidates = [...ids]
+          .sort((x, y) => x - y)
+          .slice(0, MAX_CANDIDATES)
+          .map((id) => imported.get(id)!)
+        const near = bestNear(minhash, candidates)
+        return near ? { id: near.id, groupId: near.groupId, kind: 'near' } : null
       }
 
       const touchedGroups = new Set<number>()
@@ -882,15 +893,15 @@ function storeRows(
         const row = rows[i]!
         const facts = analysed[i]!
         const parts = facts.minhash ? bands(facts.minhash) : null
-        const match = findDuplicate(facts.textHash, facts.minhash, parts)
+        const match = findDuplicateOf(facts.textHash, facts.minhash, parts)
         let groupId: number | null = null
         if (match) {
           groupId = match.groupId
           if (groupId === null) {
             groupId = Number(createGroup.run(roundId, match.kind, match.id, at).lastInsertRowid)
             setGroup.run(groupId, match.id)
-            const earlier = imported.get(match.id)
-            if (earlier) earlier.groupId = groupId
+            const first = imported.get(match.id)
+            if (first) first.groupId = groupId
           } else if (match.kind === 'near') nearGroups.add(groupId)
           touchedGroups.add(groupId)
           grouped++
@@ -935,7 +946,8 @@ function storeRows(
         if (facts.suggestions.length) suggestedCount++
         if (labelled) {
           for (const key of row.concerns) insertConcern.run(id, refs.concerns.get(key)!, 'moderator', null, at)
-          examples.push({ tokens: facts.tokens, keys: row.concerns })
+          // A labelled row was analysed with its features kept (its input key says so).
+          examples.push({ tokens: facts.tokens!, keys: row.concerns })
         }
         if ((i + 1) % 2000 === 0) report({ phase: 'saving', done: i + 1, total })
       }
@@ -1236,14 +1248,46 @@ declare global {
   var __concordImportJobs: Map<string, ImportJob> | undefined
 }
 
-/** Import jobs of this server process, in memory: a restart forgets them (the import itself is atomic). */
+/**
+ * Import jobs of this server process, in memory, and each job's state in a file beside the checked
+ * files, so that another server process (WEB_CONCURRENCY) answers the job's progress page too. A
+ * restart forgets running jobs (the import itself is atomic).
+ */
 const jobs: Map<string, ImportJob> = (globalThis.__concordImportJobs ??= new Map())
 const JOB_TTL_MS = 60 * 60 * 1000
+
+function jobFile(jobId: string) {
+  return path.join(CHECKED_DIR, `job-${jobId}.json`)
+}
+
+const savedAt = new Map<string, number>()
+/** Writes a job's state for the other server processes: at every change of state, progress at most twice a second. */
+function saveJob(job: ImportJob, force = false) {
+  const now = Date.now()
+  if (!force && now - (savedAt.get(job.id) ?? 0) < 500) return
+  savedAt.set(job.id, now)
+  try {
+    fs.mkdirSync(CHECKED_DIR, { recursive: true, mode: 0o700 })
+    // Written aside and renamed, so a reader never sees half a file.
+    const temporary = `${jobFile(job.id)}.${process.pid}`
+    fs.writeFileSync(temporary, JSON.stringify(job), { mode: 0o600 })
+    fs.renameSync(temporary, jobFile(job.id))
+  } catch (error) {
+    // This process still has the job in memory and answers its page.
+    logError('import job state not written', error, { roundId: job.roundId })
+  }
+}
 
 /** Starts an import in the background of this process and returns its job at once. */
 export function startImportJob(db: Db, args: { roundId: number; userId: string; rows: ImportRow[]; fileName: string }): ImportJob {
   const now = Date.now()
-  for (const [id, job] of jobs) if (job.finishedAt && now - job.finishedAt > JOB_TTL_MS) jobs.delete(id)
+  for (const [id, job] of jobs) {
+    if (job.finishedAt && now - job.finishedAt > JOB_TTL_MS) {
+      jobs.delete(id)
+      savedAt.delete(id)
+      fs.rmSync(jobFile(id), { force: true })
+    }
+  }
   const job: ImportJob = {
     id: crypto.randomBytes(16).toString('base64url'),
     roundId: args.roundId,
@@ -1256,12 +1300,14 @@ export function startImportJob(db: Db, args: { roundId: number; userId: string; 
     finishedAt: null,
   }
   jobs.set(job.id, job)
+  saveJob(job, true)
   // Started on the next turn, so the request that started it is answered first.
   setImmediate(() => {
     importComments(db, args.roundId, args.rows, args.userId, {
       fileName: args.fileName,
       onProgress: (progress) => {
         job.progress = progress
+        saveJob(job)
       },
     })
       .then((result) => {
@@ -1275,13 +1321,21 @@ export function startImportJob(db: Db, args: { roundId: number; userId: string; 
       })
       .finally(() => {
         job.finishedAt = Date.now()
+        saveJob(job, true)
       })
   })
   return job
 }
 
-/** A job of this moderator in this round, or null. */
+/** A job of this moderator in this round (started by this server process or another), or null. */
 export function getImportJob(jobId: string, roundId: number, userId: string) {
-  const job = jobs.get(jobId)
+  let job = jobs.get(jobId) ?? null
+  if (!job && /^[A-Za-z0-9_-]{22}$/.test(jobId)) {
+    try {
+      job = JSON.parse(fs.readFileSync(jobFile(jobId), 'utf8')) as ImportJob
+    } catch {
+      job = null
+    }
+  }
   return job && job.roundId === roundId && job.userId === userId ? job : null
 }

@@ -34,6 +34,9 @@ import {
   validateRows,
   type FileFormat,
 } from './transfer.server'
+import { analyseComment } from './analysis'
+import { analyseInThreads } from './analysis-pool.server'
+import { loadModel } from '~/modules/concerns/concerns.server'
 
 /**
  * Real comments from a real public consultation (../shared/corpus/en-brexit-consensus-comments.csv,
@@ -47,6 +50,17 @@ const BREXIT = [
   'There\'s no point "opposing Brexit" at this stage. It\'s a rock rolling down a hill, the inertia is too great for it to be stopped.',
   'The Single Market is important for the prosperity of the country.',
   'Freedom of Movement is an issue that personally affects me or someone close to me - it could lead to me having to leave the country, or to future difficulties in seeing my family.',
+]
+
+/**
+ * Two more languages, from the same corpus: a French contribution to the French National Assembly
+ * consultation on equality between women and men (ODbL, regardscitoyens/consultation_an, row 741)
+ * and a comment of the 2015-16 vTaiwan consultation on UberX (comment 151, CC BY 4.0 with
+ * Attribution to The Computational Democracy Project).
+ */
+const FRENCH_AND_CHINESE = [
+  "Il faudrait permettre au couple d'alterner le travail et la garde de l'enfant, l'un après l'autre avec des revenus adaptés pour le couple et des jours d'absences pour le père, plus long que trois jours.",
+  '我覺得目前管理職業客車的法規對分享經濟很不友善。應該要盡速修法，比較環保。',
 ]
 
 const HEADER = IMPORT_COLUMNS.join(',')
@@ -468,4 +482,94 @@ describe('the web import', () => {
     expect(getImportJob(job.id, roundId, 'moderator-1')).toMatchObject({ state: 'done', result: { ok: true, imported: 5 } })
     expect(roundComments(db, roundId)).toHaveLength(5)
   })
+})
+
+describe('analysis in worker threads', () => {
+  it('stores what the analysis in this thread stores: languages, fingerprints, groups, suggestions and what the model learnt', async () => {
+    // Real comments in three languages, some repeated (a campaign), some with their language left empty, some labelled.
+    const texts = [...BREXIT, ...FRENCH_AND_CHINESE]
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      external_id: `r${i}`,
+      stakeholder_category: i % 2 ? 'research' : 'government',
+      language: i % 3 ? '' : 'en',
+      text: texts[i % texts.length]!,
+      concerns: i % 7 === 0 ? 'privacy' : '',
+    }))
+    const stored = async (threadsFrom: number) => {
+      const { db, roundId } = setup()
+      const checked = await checkCommentFile(db, roundId, csvFile(rows), 'csv')
+      if (!checked.ok) throw new Error(JSON.stringify(checked.errors))
+      const result = await importComments(db, roundId, checked.rows, null, { threadsFrom })
+      if (!result.ok) throw new Error(JSON.stringify(result.errors))
+      const list = roundComments(db, roundId).map((row) => ({
+        text: row.text,
+        declared: row.declaredLanguage,
+        detected: row.detectedLanguage,
+        textHash: row.textHash,
+        minhash: row.minhash,
+        group: row.duplicateGroupId,
+      }))
+      const links = db
+        .select({ commentId: commentConcerns.commentId, source: commentConcerns.source, score: commentConcerns.score })
+        .from(commentConcerns)
+        .orderBy(asc(commentConcerns.commentId), asc(commentConcerns.concernId), asc(commentConcerns.source))
+        .all()
+      const model = db.select({ state: concernModels.state }).from(concernModels).get()
+      const { firstId: _first, lastId: _last, ...summary } = result
+      return { list, links, model, summary }
+    }
+    const here = await stored(Number.POSITIVE_INFINITY)
+    const threads = await stored(1)
+    expect(here.list.some((row) => row.group !== null)).toBe(true)
+    expect(here.links.some((link) => link.source === 'suggested')).toBe(true)
+    expect(here.list.filter((row) => row.detected === 'fr').length).toBeGreaterThan(0)
+    expect(threads).toEqual(here)
+  }, 60_000)
+
+  it('gives in the worker threads alone what analyseComment gives here', async () => {
+    const { db, roundId } = setup()
+    const model = loadModel(db, roundId)
+    const inputs = [...BREXIT, ...FRENCH_AND_CHINESE].flatMap((text) => [
+      { text, language: null, labelled: false },
+      { text, language: 'en', labelled: true },
+    ])
+    let done = 0
+    const results = await analyseInThreads(inputs, model, (count) => (done = count), { threads: 2, here: false })
+    expect(done).toBe(inputs.length)
+    expect(results).toEqual(inputs.map((input) => analyseComment(input, model)))
+    expect(results.some((result) => result.suggestions.length > 0)).toBe(true)
+  }, 60_000)
+
+  it('groups a file into a round that has comments in memory exactly as through the database', async () => {
+    const texts = [...BREXIT, ...FRENCH_AND_CHINESE]
+    // The round's earlier comments: repeats and near repeats among them, so some are grouped already.
+    const before = texts.flatMap((text, i) => [
+      { external_id: `b${i}`, stakeholder_category: 'research', text },
+      ...(i % 2 ? [{ external_id: `b${i}-again`, stakeholder_category: 'government', text: `${text} Indeed.` }] : []),
+    ])
+    // The file: texts of the round again, exactly and nearly, new ones, and repeats within the file.
+    const file = texts.flatMap((text, i) => [
+      { external_id: `f${i}`, stakeholder_category: 'research', text: i % 3 ? text : `${text} Really.` },
+      { external_id: `f${i}-new`, stakeholder_category: 'government', text: `A new comment number ${i}: ${[...text].reverse().join('')}` },
+      { external_id: `f${i}-repeat`, stakeholder_category: 'government', text: `A new comment number ${i}: ${[...text].reverse().join('')}` },
+    ])
+    const grouped = async (groupInMemoryUpTo: number) => {
+      const { db, roundId } = setup()
+      await importFile(db, roundId, csvFile(before))
+      const checked = await checkCommentFile(db, roundId, csvFile(file), 'csv')
+      if (!checked.ok) throw new Error(JSON.stringify(checked.errors))
+      const result = await importComments(db, roundId, checked.rows, null, { groupInMemoryUpTo })
+      if (!result.ok) throw new Error(JSON.stringify(result.errors))
+      return {
+        comments: roundComments(db, roundId).map((row) => [row.id, row.duplicateGroupId]),
+        groups: db.select().from(duplicateGroups).orderBy(asc(duplicateGroups.id)).all().map(({ createdAt: _createdAt, ...group }) => group),
+        grouped: result.grouped,
+      }
+    }
+    const inMemory = await grouped(Number.POSITIVE_INFINITY)
+    const throughDatabase = await grouped(0)
+    expect(inMemory.grouped).toBeGreaterThan(file.length / 3)
+    expect(inMemory.groups.some((group) => group.kind === 'near')).toBe(true)
+    expect(inMemory).toEqual(throughDatabase)
+  }, 60_000)
 })

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { commentConcerns, comments, concernModels, concerns } from '#db/schema/index'
 import { appendAudit } from '~/modules/moderation/audit.server'
-import type { Db } from '~/utils/db.server'
+import { prepared, type Db } from '~/utils/db.server'
 import type { TaxonomyEntry } from './default-taxonomy'
 import {
   createModel,
@@ -37,12 +37,9 @@ function taxonomyOf(db: Db, roundId: number): TaxonomyEntry[] {
 }
 
 export function loadModel(db: Db, roundId: number): ConcernModel {
-  const stored = db
-    .select({ updatedAt: concernModels.updatedAt })
-    .from(concernModels)
-    .where(eq(concernModels.roundId, roundId))
-    .get()
-  const updatedAt = stored?.updatedAt.getTime() ?? 0
+  // One indexed lookup per call: whether the stored model changed since this process cached it.
+  const stored = prepared<{ updatedAt: number }>(db, 'select updated_at as updatedAt from concern_models where round_id = ?').get(roundId)
+  const updatedAt = stored?.updatedAt ?? 0
   const cached = cache.get(roundId)
   if (cached && cached.updatedAt === updatedAt) return cached.model
   let model: ConcernModel | null = null
@@ -61,8 +58,10 @@ export function loadModel(db: Db, roundId: number): ConcernModel {
 }
 
 function saveModel(db: Db, roundId: number, model: ConcernModel, now: Date) {
-  // Strictly increasing, so two saves in one millisecond still tell other processes to reload.
-  const previous = cache.get(roundId)?.updatedAt ?? 0
+  // Strictly increasing over the stored value (read inside the writing transaction, so whichever
+  // process saved last), so two saves in one millisecond still tell other processes to reload.
+  const stored = prepared<{ updatedAt: number }>(db, 'select updated_at as updatedAt from concern_models where round_id = ?').get(roundId)
+  const previous = Math.max(stored?.updatedAt ?? 0, cache.get(roundId)?.updatedAt ?? 0)
   const updatedAt = new Date(Math.max(now.getTime(), previous + 1))
   const state = serialize(model)
   db.insert(concernModels)
@@ -118,39 +117,24 @@ export function refreshModel(db: Db, roundId: number, now = new Date()) {
 export function suggestConcerns(db: Db, args: { roundId: number; commentId: number; text: string; language: string | null; now: Date }) {
   const model = loadModel(db, args.roundId)
   const { suggested } = suggestFor(args.text, args.language, model)
-  db.delete(commentConcerns)
-    .where(and(eq(commentConcerns.commentId, args.commentId), eq(commentConcerns.source, 'suggested')))
-    .run()
+  prepared(db, "delete from comment_concerns where comment_id = ? and source = 'suggested'").run(args.commentId)
   if (!suggested.length) return []
   const ids = concernIds(db, args.roundId)
-  const rows = suggested.flatMap((suggestion) => {
+  const insert = prepared(db, "insert into comment_concerns (comment_id, concern_id, source, score, created_at) values (?, ?, 'suggested', ?, ?)")
+  for (const suggestion of suggested) {
     const concernId = ids.get(suggestion.key)
-    return concernId
-      ? [{ commentId: args.commentId, concernId, source: 'suggested' as const, score: suggestion.score, createdAt: args.now }]
-      : []
-  })
-  if (rows.length) db.insert(commentConcerns).values(rows).run()
+    if (concernId) insert.run(args.commentId, concernId, suggestion.score, args.now.getTime())
+  }
   return suggested
 }
 
-const idCache = new Map<number, { at: number; ids: Map<string, number> }>()
+/**
+ * The round's concern ids by key, read at each use (a prepared lookup of a few rows): kept in memory,
+ * they would go stale when another server process or the command line changes the taxonomy.
+ */
 function concernIds(db: Db, roundId: number) {
-  const cached = idCache.get(roundId)
-  if (cached && Date.now() - cached.at < 5_000) return cached.ids
-  const ids = new Map(
-    db
-      .select({ id: concerns.id, key: concerns.key })
-      .from(concerns)
-      .where(eq(concerns.roundId, roundId))
-      .all()
-      .map((row) => [row.key, row.id]),
-  )
-  idCache.set(roundId, { at: Date.now(), ids })
-  return ids
-}
-
-export function forgetConcernIds(roundId: number) {
-  idCache.delete(roundId)
+  const rows = prepared<{ id: number; key: string }>(db, 'select id, key from concerns where round_id = ?').all(roundId)
+  return new Map(rows.map((row) => [row.key, row.id]))
 }
 
 export type ConfirmError = 'commentUnknown' | 'concernUnknown'
@@ -255,7 +239,7 @@ const RESUGGEST_BATCH = 500
  * current model and stored in place of the old ones. Comments a moderator decided keep the
  * suggestions they had, which the method figures compare with the decision. Runs in batches of
  * comments (a few queries per batch, none per comment); call it inside the act's transaction, after
- * forgetConcernIds and refreshModel. Returns how many comments were suggested again.
+ * refreshModel. Returns how many comments were suggested again.
  */
 export function resuggestUndecided(db: Db, roundId: number, now = new Date()) {
   const model = loadModel(db, roundId)

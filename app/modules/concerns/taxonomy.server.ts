@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, max, sql } from 'drizzle-orm'
 import { commentConcerns, comments, concerns, rounds, type Translated } from '#db/schema/index'
 import { appendAudit } from '~/modules/moderation/audit.server'
 import type { Db } from '~/utils/db.server'
-import { forgetConcernIds, refreshModel, resuggestUndecided } from './concerns.server'
+import { refreshModel, resuggestUndecided } from './concerns.server'
 import type { TaxonomyEntry } from './default-taxonomy'
 
 /**
@@ -51,7 +51,6 @@ function nextSortOrder(db: Db, roundId: number) {
 
 /** Keeps suggestions in step with the taxonomy; call last inside the act's transaction. */
 function relearn(db: Db, roundId: number, now: Date, resuggest: boolean) {
-  forgetConcernIds(roundId)
   refreshModel(db, roundId, now)
   if (resuggest) resuggestUndecided(db, roundId, now)
 }
@@ -175,7 +174,6 @@ export function addConcern(db: Db, args: Act & { concern: TaxonomyEntry }): { ok
     relearn(tx, args.roundId, now, true)
     return { ok: true as const, key }
   })
-  forgetConcernIds(args.roundId)
   return result
 }
 
@@ -239,7 +237,6 @@ export function setConcernKeywords(
     relearn(tx, args.roundId, now, true)
     return { ok: true as const, changed: true }
   })
-  forgetConcernIds(args.roundId)
   return result
 }
 
@@ -317,7 +314,6 @@ export function mergeConcerns(
     relearn(tx, args.roundId, now, true)
     return { ok: true as const, moved }
   })
-  forgetConcernIds(args.roundId)
   return result
 }
 
@@ -380,7 +376,6 @@ export function splitConcern(
     relearn(tx, args.roundId, now, true)
     return { ok: true as const, key, moved: commentIds.length }
   })
-  forgetConcernIds(args.roundId)
   return result
 }
 
@@ -468,6 +463,5 @@ export function setRoundTaxonomy(db: Db, args: Act & { concerns: TaxonomyEntry[]
     }
     return { ok: true, added, updated, removed, unchanged }
   })
-  forgetConcernIds(args.roundId)
   return result
 }

@@ -1,8 +1,8 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm'
-import { commentSketches, comments, duplicateGroups, rounds } from '#db/schema/index'
-import type { Db } from '~/utils/db.server'
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { comments, duplicateGroups, rounds } from '#db/schema/index'
+import { prepared, type Db } from '~/utils/db.server'
 import { appendAudit } from './audit.server'
-import { bands, minhash, NEAR_SIMILARITY, normalizeForDuplicates, similarity, textHash } from './duplicates'
+import { BANDS, bands, bestNear, MAX_CANDIDATES, minhash, normalizeForDuplicates, textHash, type Candidate } from './duplicates'
 
 /** The fingerprints stored with a comment: the exact hash and the MinHash signature. */
 export function fingerprint(text: string) {
@@ -10,95 +10,97 @@ export function fingerprint(text: string) {
   return { textHash: textHash(normalized), minhash: minhash(normalized) }
 }
 
+const REFRESH_GROUP = `
+  update duplicate_groups set
+    size = (select count(*) from comments where duplicate_group_id = @group and status = 'submitted'),
+    is_campaign = (select count(*) from comments where duplicate_group_id = @group and status = 'submitted')
+      >= (select campaign_threshold from rounds where rounds.id = duplicate_groups.round_id)
+  where id = @group`
+
 function refreshGroup(db: Db, groupId: number) {
-  db.run(sql`
-    update ${duplicateGroups} set
-      size = (select count(*) from ${comments} where ${comments.duplicateGroupId} = ${groupId} and ${comments.status} = 'submitted'),
-      is_campaign = (select count(*) from ${comments} where ${comments.duplicateGroupId} = ${groupId} and ${comments.status} = 'submitted')
-        >= (select ${rounds.campaignThreshold} from ${rounds} where ${rounds.id} = ${duplicateGroups.roundId})
-    where ${duplicateGroups.id} = ${groupId}`)
+  prepared(db, REFRESH_GROUP).run({ group: groupId })
+}
+
+/** An identical submitted comment of the round: one already in a group first, then the oldest. */
+const FIND_EXACT = `
+  select id, duplicate_group_id as groupId from comments
+  where round_id = ? and text_hash = ? and id != ? and status = 'submitted'
+  order by duplicate_group_id is null, id limit 1`
+
+/**
+ * The oldest MAX_CANDIDATES submitted comments of the round that share an LSH band with a signature:
+ * one index lookup per band, each stopped at MAX_CANDIDATES (a plain OR of the bands makes SQLite
+ * scan the round's sketches, and a campaign's band lists grow with its size).
+ */
+const FIND_NEAR = `
+  select c.id as id, c.duplicate_group_id as groupId, c.minhash as minhash from comments c
+  where c.id in (${Array.from(
+    { length: BANDS },
+    () =>
+      `select * from (select comment_id from comment_sketches where round_id = ? and band = ? and value = ? order by comment_id limit ${MAX_CANDIDATES})`,
+  ).join(' union ')})
+    and c.id != ? and c.status = 'submitted'
+  order by c.id limit ${MAX_CANDIDATES}`
+
+const INSERT_SKETCH = 'insert or ignore into comment_sketches (round_id, band, value, comment_id) values (?, ?, ?, ?)'
+const CREATE_GROUP = `
+  insert into duplicate_groups (round_id, kind, confirmed, size, is_campaign, representative_comment_id, created_at)
+  values (?, ?, 0, 0, 0, ?, ?)`
+const SET_GROUP = 'update comments set duplicate_group_id = ? where id = ?'
+const MARK_NEAR = "update duplicate_groups set kind = 'near' where id = ?"
+
+export type DuplicateMatch = { id: number; groupId: number | null; kind: 'exact' | 'near' }
+
+/**
+ * The comment of the round a comment would join: an identical one (same normalised text) if there
+ * is one, else the most similar at or above NEAR_SIMILARITY among the oldest MAX_CANDIDATES that
+ * share a band (the oldest on a tie). `commentId` is left out (0: none). Uses the (round_id,
+ * text_hash) index and the LSH band table; sees what the caller's transaction wrote.
+ */
+export function findDuplicate(
+  db: Db,
+  args: { roundId: number; commentId: number; textHash: string; minhash: string | null; parts: readonly string[] | null },
+): DuplicateMatch | null {
+  const { roundId, commentId } = args
+  const exact = prepared<{ id: number; groupId: number | null }>(db, FIND_EXACT).get(roundId, args.textHash, commentId)
+  if (exact) return { ...exact, kind: 'exact' }
+  if (!args.minhash || !args.parts) return null
+  const candidates = prepared<Candidate>(db, FIND_NEAR).all(...args.parts.flatMap((value, band) => [roundId, band, value]), commentId)
+  const near = bestNear(args.minhash, candidates)
+  return near ? { id: near.id, groupId: near.groupId, kind: 'near' } : null
 }
 
 /**
- * Places a just-submitted comment in a duplicate group: with an identical comment (same normalised
- * text) if there is one, else with the most similar comment at or above NEAR_SIMILARITY. Runs in
- * the submitting transaction; the lookups use the (round_id, text_hash) index and the LSH band table.
+ * Places a just-submitted comment in a duplicate group (findDuplicate's match) and its LSH bands in
+ * the index. Runs in the submitting transaction, with prepared statements.
  */
 export function groupDuplicates(db: Db, args: { commentId: number; roundId: number; textHash: string; minhash: string | null; now: Date }) {
   const { commentId, roundId, now } = args
-  let match: { id: number; groupId: number | null; kind: 'exact' | 'near' } | null = null
-  const exact = db
-    .select({ id: comments.id, groupId: comments.duplicateGroupId })
-    .from(comments)
-    .where(
-      and(
-        eq(comments.roundId, roundId),
-        eq(comments.textHash, args.textHash),
-        ne(comments.id, commentId),
-        eq(comments.status, 'submitted'),
-      ),
-    )
-    .orderBy(sql`${comments.duplicateGroupId} is null`, comments.id)
-    .limit(1)
-    .get()
-  if (exact) match = { ...exact, kind: 'exact' }
-  if (!match && args.minhash) {
-    const parts = bands(args.minhash)
-    const candidates = db
-      .selectDistinct({ id: comments.id, groupId: comments.duplicateGroupId, minhash: comments.minhash })
-      .from(commentSketches)
-      .innerJoin(comments, eq(comments.id, commentSketches.commentId))
-      .where(
-        and(
-          eq(commentSketches.roundId, roundId),
-          sql`(${sql.join(
-            parts.map((value, band) => sql`(${commentSketches.band} = ${band} and ${commentSketches.value} = ${value})`),
-            sql` or `,
-          )})`,
-          ne(comments.id, commentId),
-          eq(comments.status, 'submitted'),
-        ),
-      )
-      .limit(200)
-      .all()
-    let best = NEAR_SIMILARITY
-    for (const candidate of candidates) {
-      const score = candidate.minhash ? similarity(args.minhash, candidate.minhash) : 0
-      if (score >= best) {
-        best = score
-        match = { id: candidate.id, groupId: candidate.groupId, kind: 'near' }
-      }
-    }
-  }
-  if (args.minhash) {
-    db.insert(commentSketches)
-      .values(bands(args.minhash).map((value, band) => ({ roundId, band, value, commentId })))
-      .onConflictDoNothing()
-      .run()
+  const parts = args.minhash ? bands(args.minhash) : null
+  const match = findDuplicate(db, { ...args, parts })
+  if (parts) {
+    const insertSketch = prepared(db, INSERT_SKETCH)
+    for (let band = 0; band < parts.length; band++) insertSketch.run(roundId, band, parts[band], commentId)
   }
   if (!match) return null
   let groupId = match.groupId
   if (groupId === null) {
-    groupId = db
-      .insert(duplicateGroups)
-      .values({ roundId, kind: match.kind, representativeCommentId: match.id, size: 0, createdAt: now })
-      .returning({ id: duplicateGroups.id })
-      .get().id
-    db.update(comments).set({ duplicateGroupId: groupId }).where(eq(comments.id, match.id)).run()
+    groupId = Number(prepared(db, CREATE_GROUP).run(roundId, match.kind, match.id, now.getTime()).lastInsertRowid)
+    prepared(db, SET_GROUP).run(groupId, match.id)
   } else if (match.kind === 'near') {
-    db.update(duplicateGroups).set({ kind: 'near' }).where(eq(duplicateGroups.id, groupId)).run()
+    prepared(db, MARK_NEAR).run(groupId)
   }
-  db.update(comments).set({ duplicateGroupId: groupId }).where(eq(comments.id, commentId)).run()
+  prepared(db, SET_GROUP).run(groupId, commentId)
   refreshGroup(db, groupId)
   return groupId
 }
 
 /** Takes a comment out of its group and its sketches out of the index (on edit or withdrawal). */
 export function ungroupComment(db: Db, commentId: number) {
-  const row = db.select({ groupId: comments.duplicateGroupId }).from(comments).where(eq(comments.id, commentId)).get()
-  db.delete(commentSketches).where(eq(commentSketches.commentId, commentId)).run()
+  const row = prepared<{ groupId: number | null }>(db, 'select duplicate_group_id as groupId from comments where id = ?').get(commentId)
+  prepared(db, 'delete from comment_sketches where comment_id = ?').run(commentId)
   if (!row?.groupId) return
-  db.update(comments).set({ duplicateGroupId: null }).where(eq(comments.id, commentId)).run()
+  prepared(db, SET_GROUP).run(null, commentId)
   refreshGroup(db, row.groupId)
 }
 

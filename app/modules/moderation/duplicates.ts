@@ -15,7 +15,7 @@ export function normalizeForDuplicates(text: string) {
 }
 
 export function textHash(normalized: string) {
-  return crypto.createHash('sha256').update(normalized).digest('hex')
+  return crypto.hash('sha256', normalized, 'hex')
 }
 
 export const SIGNATURE_SIZE = 32
@@ -29,17 +29,10 @@ export const NEAR_SIMILARITY = 0.6
  * A Han, kana or Hangul character carries about what a short word does elsewhere, so those texts
  * use character bigrams.
  */
-const LOGOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u
-function shingling(chars: string[]) {
-  const logographic = chars.filter((char) => LOGOGRAPHIC.test(char)).length * 2 > chars.length
+const LOGOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu
+function shingling(normalized: string, length: number) {
+  const logographic = (normalized.match(LOGOGRAPHIC)?.length ?? 0) * 2 > length
   return logographic ? { size: 2, minLength: 12 } : { size: 4, minLength: 30 }
-}
-
-/** FNV-1a over the UTF-16 units: the shingle's base hash. */
-function fnv1a(value: string) {
-  let h = 0x811c9dc5
-  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193)
-  return h >>> 0
 }
 
 /** MurmurHash3's 32-bit finaliser of the base hash mixed with a seed: one of the 32 hash functions. */
@@ -51,24 +44,54 @@ function mix(base: number, seed: number) {
 }
 
 const SEEDS = Array.from({ length: SIGNATURE_SIZE }, (_, i) => mix(0x9e3779b9, i + 1))
+const SEED_ARRAY = Int32Array.from(SEEDS)
 
-/** The MinHash signature of a normalised text as 32 × 8 hex digits; null when the text is too short. */
+/**
+ * The MinHash signature of a normalised text as 32 × 8 hex digits; null when the text is too short.
+ * A shingle is `size` consecutive code points; its base hash is FNV-1a over its UTF-16 units, read
+ * in place; each distinct shingle then updates the 32 minima.
+ */
 export function minhash(normalized: string): string | null {
-  const chars = Array.from(normalized)
-  const { size, minLength } = shingling(chars)
-  if (chars.length < minLength) return null
+  // Where each code point starts, and one past the end.
+  const offsets = new Int32Array(normalized.length + 1)
+  let length = 0
+  for (let i = 0; i < normalized.length; i++) {
+    const unit = normalized.charCodeAt(i)
+    offsets[length++] = i
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < normalized.length) {
+      const next = normalized.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) i++
+    }
+  }
+  offsets[length] = normalized.length
+  const { size, minLength } = shingling(normalized, length)
+  if (length < minLength) return null
   const mins = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff)
   const seen = new Set<number>()
-  for (let i = 0; i + size <= chars.length; i++) {
-    const base = fnv1a(chars.slice(i, i + size).join(''))
+  for (let i = 0; i + size <= length; i++) {
+    let h = 0x811c9dc5
+    for (let u = offsets[i]!, end = offsets[i + size]!; u < end; u++) h = Math.imul(h ^ normalized.charCodeAt(u), 0x01000193)
+    const base = h >>> 0
     if (seen.has(base)) continue
     seen.add(base)
     for (let k = 0; k < SIGNATURE_SIZE; k++) {
-      const value = mix(base, SEEDS[k]!)
+      let x = base ^ SEED_ARRAY[k]!
+      x = Math.imul(x ^ (x >>> 16), 0x85ebca6b)
+      x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35)
+      const value = (x ^ (x >>> 16)) >>> 0
       if (value < mins[k]!) mins[k] = value
     }
   }
-  return Array.from(mins, (value) => value.toString(16).padStart(8, '0')).join('')
+  let signature = ''
+  for (let k = 0; k < SIGNATURE_SIZE; k++) signature += mins[k]!.toString(16).padStart(8, '0')
+  return signature
+}
+
+/** FNV-1a over the UTF-16 units: the shingle's base hash, and the band keys' hash. */
+function fnv1a(value: string) {
+  let h = 0x811c9dc5
+  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193)
+  return h >>> 0
 }
 
 /** The LSH band keys of a signature: band i is the hash of its 4 minima. */
@@ -83,6 +106,38 @@ export function bands(signature: string) {
 /** The share of equal minima: an unbiased estimate of the Jaccard similarity of the two texts. */
 export function similarity(a: string, b: string) {
   let equal = 0
-  for (let k = 0; k < SIGNATURE_SIZE; k++) if (a.slice(k * 8, k * 8 + 8) === b.slice(k * 8, k * 8 + 8)) equal++
+  for (let k = 0; k < SIGNATURE_SIZE * 8; k += 8) {
+    let same = true
+    for (let i = k; i < k + 8; i++) {
+      if (a.charCodeAt(i) !== b.charCodeAt(i)) {
+        same = false
+        break
+      }
+    }
+    if (same) equal++
+  }
   return equal / SIGNATURE_SIZE
+}
+
+/** How many comments sharing a band with a new one are compared with it: the oldest ones. */
+export const MAX_CANDIDATES = 200
+
+export type Candidate = { id: number; groupId: number | null; minhash: string | null }
+
+/**
+ * The near-duplicate of a comment among candidates given oldest first: the most similar at
+ * NEAR_SIMILARITY or more, the oldest of those on a tie; null when none is similar enough.
+ */
+export function bestNear<T extends Candidate>(signature: string, candidates: Iterable<T>): T | null {
+  let best: T | null = null
+  let bestScore = NEAR_SIMILARITY
+  for (const candidate of candidates) {
+    if (!candidate.minhash) continue
+    const score = similarity(signature, candidate.minhash)
+    if (score > bestScore || (best === null && score >= NEAR_SIMILARITY)) {
+      best = candidate
+      bestScore = score
+    }
+  }
+  return best
 }
