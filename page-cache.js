@@ -26,7 +26,11 @@ const MAX_PAGE_BYTES = 1024 * 1024
  */
 export function pageCache({ databasePath, ttlMs, maxBytes = 64 * 1024 * 1024, skip = () => false }) {
   if (!ttlMs || ttlMs <= 0) return (req, res, next) => next()
-  const pages = new LRUCache({ maxSize: maxBytes, sizeCalculation: (page) => page.bytes, ttl: ttlMs, ttlAutopurge: false })
+  const pages = new LRUCache({ maxSize: maxBytes, sizeCalculation: (page) => page.bytes })
+  // Pages being rendered again after their time ran out: meanwhile the others asking for one get the
+  // page it replaces (the data is the same; only the clock moved), so a page is rendered by one
+  // request at a time instead of by every reader that arrives in the same instant.
+  const refreshing = new Set()
   let version = null
   let dataVersion = () => 0
   const openVersion = () => {
@@ -52,8 +56,11 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 64 * 1024 * 1024, sk
     }
     const key = `${req.originalUrl}\u0001${req.get('cookie') ?? ''}\u0001${req.get('accept-language') ?? ''}`
     const page = pages.get(key)
+    const age = page ? Date.now() - page.storedAt : 0
     const nonce = res.locals.cspNonce
-    if (page) {
+    // Fresh, or out of time by less than its own time again while another request renders it anew.
+    const usable = page && (age <= ttlMs || (refreshing.has(key) && age <= 2 * ttlMs))
+    if (usable) {
       const mark = Buffer.from(nonce)
       const body = Buffer.concat(page.parts.flatMap((part, index) => (index ? [mark, part] : [part])))
       res.status(page.status)
@@ -63,6 +70,8 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 64 * 1024 * 1024, sk
       return
     }
     const seen = now
+    refreshing.add(key)
+    res.once('close', () => refreshing.delete(key))
     const chunks = []
     let bytes = 0
     let keep = true
@@ -92,7 +101,7 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 64 * 1024 * 1024, sk
           // The page in pieces between the places its nonce was written, as bytes ready to send.
           const parts = Buffer.concat(chunks).toString('utf8').split(nonce).map((part) => Buffer.from(part))
           const headers = Object.entries(res.getHeaders()).filter(([name]) => !EXCLUDED_HEADERS.has(name))
-          pages.set(key, { status: 200, headers, parts, bytes: bytes + 512 })
+          pages.set(key, { status: 200, headers, parts, bytes: bytes + 512, storedAt: Date.now() })
         }
       }
       return result

@@ -44,6 +44,11 @@ function serve(file: string, ttlMs: number) {
     renders += 1
     res.status(404).type('html').send(`<p>${renders}</p>`)
   })
+  app.get('/slow', (req, res) => {
+    renders += 1
+    const render = renders
+    setTimeout(() => res.type('html').send(`<p>slow render ${render}</p>`), 300)
+  })
   app.get('*', (req, res) => {
     renders += 1
     const notes = writer.prepare('select count(*) from notes').pluck().get()
@@ -119,6 +124,26 @@ describe('the page cache', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     await get('/queue', { cookie: 'concord_session=moderator' })
     expect(app.renders).toBe(4)
+  })
+
+  it('renders a page whose time ran out once, giving the others the page it replaces meanwhile', async () => {
+    app = serve(path.join(dir, 'f.db'), 300)
+    await new Promise((resolve) => app.server.once('listening', resolve))
+    expect((await get('/slow')).text).toContain('slow render 1')
+    await new Promise((resolve) => setTimeout(resolve, 350))
+    // One reader renders it again; the two who come while it does get the page it replaces.
+    const again = get('/slow')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const others = await Promise.all([get('/slow'), get('/slow')])
+    expect(others.map((other) => other.text)).toEqual(['<p>slow render 1</p>', '<p>slow render 1</p>'])
+    expect((await again).text).toContain('slow render 2')
+    expect(app.renders).toBe(2)
+    // Never a page older than twice its time: after that a reader waits for a rendering of its own.
+    await new Promise((resolve) => setTimeout(resolve, 650))
+    const late = get('/slow')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect((await get('/slow')).text).toContain('slow render 4')
+    expect((await late).text).toContain('slow render 3')
   })
 
   it('does not keep answers with no-store, a cookie, another status or type, or skipped paths', async () => {
