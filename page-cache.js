@@ -24,7 +24,7 @@ const MAX_PAGE_BYTES = 1024 * 1024
  * @param {{ databasePath: string, ttlMs: number, maxBytes?: number, skip?: (req: import('express').Request) => boolean }} options
  * @returns {import('express').RequestHandler}
  */
-export function pageCache({ databasePath, ttlMs, maxBytes = 64 * 1024 * 1024, skip = () => false }) {
+export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, skip = () => false }) {
   if (!ttlMs || ttlMs <= 0) return (req, res, next) => next()
   const pages = new LRUCache({ maxSize: maxBytes, sizeCalculation: (page) => page.bytes })
   // Pages being rendered again after their time ran out: meanwhile the others asking for one get the

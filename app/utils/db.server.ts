@@ -38,7 +38,9 @@ export function openDatabase(file: string): Db {
   sqlite.pragma(`synchronous = ${synchronousMode()}`)
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  sqlite.pragma('cache_size = -64000')
+  // 32 MB of pages per connection: the operating system caches the file as well, and every server
+  // process has its own connection, so this is paid once per process.
+  sqlite.pragma('cache_size = -32000')
   keepStatements(sqlite)
   return drizzle(sqlite, { schema }) as Db
 }
