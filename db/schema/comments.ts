@@ -74,6 +74,11 @@ export const comments = sqliteTable(
     index('comments_author_idx').on(t.authorId, t.id),
     index('comments_duplicate_group_idx').on(t.duplicateGroupId),
     index('comments_round_text_hash_idx').on(t.roundId, t.textHash),
+    // The round page's hidden comments by reason (moderation.server.ts, publicModerationFigures),
+    // counted off this index instead of reading every hidden comment's row.
+    index('comments_round_hidden_idx')
+      .on(t.roundId, t.hiddenReason)
+      .where(sql`${t.status} = 'submitted' and ${t.moderation} = 'hidden'`),
     // The public comments page with every filter set (comments.server.ts, listPublicComments): a
     // rare combination is found by one seek instead of a scan of the round. Public comments only.
     index('comments_round_public_idx')

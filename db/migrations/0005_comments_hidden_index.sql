@@ -1,0 +1,1 @@
+CREATE INDEX `comments_round_hidden_idx` ON `comments` (`round_id`,`hidden_reason`) WHERE "comments"."status" = 'submitted' and "comments"."moderation" = 'hidden';
