@@ -4,18 +4,10 @@
  * `checkSignatures` compares it with the application's own function on a sample before every use:
  * the benchmark database must hold exactly what the application would have stored.
  */
-import { minhash, normalizeForDuplicates, SIGNATURE_SIZE } from '~/modules/moderation/duplicates'
+import { minhash, mix, normalizeForDuplicates, SEEDS, SIGNATURE_SIZE } from '~/modules/moderation/duplicates'
 
 const LOGOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu
 
-function mix(base: number, seed: number) {
-  let h = (base ^ seed) >>> 0
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
-  return (h ^ (h >>> 16)) >>> 0
-}
-
-const SEEDS = Array.from({ length: SIGNATURE_SIZE }, (_, i) => mix(0x9e3779b9, i + 1))
 let starts = new Uint32Array(4096)
 const mins = new Uint32Array(SIGNATURE_SIZE)
 const seen = new Set<number>()

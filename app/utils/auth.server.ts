@@ -3,10 +3,8 @@ import { Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session,
 import { sessions, users, type Role, type StakeholderCategory } from '#db/schema/index'
 import { db, prepared, type Db } from './db.server'
 
-type SessionRow = {
-  sessionId: string
-  userId: string
-  expiresAt: number
+/** What a signed-in request knows of its user (lucia's DatabaseUserAttributes). */
+type UserAttributes = {
   email: string
   displayName: string
   role: Role
@@ -16,6 +14,8 @@ type SessionRow = {
   organizationId: number | null
   regionalOrganizationKey: string | null
 }
+
+type SessionRow = UserAttributes & { sessionId: string; userId: string; expiresAt: number }
 
 /**
  * lucia's drizzle adapter, with the lookup every signed-in request makes (session and user) as one
@@ -74,16 +74,7 @@ export const lucia = createLucia(db)
 declare module 'lucia' {
   interface Register {
     Lucia: ReturnType<typeof createLucia>
-    DatabaseUserAttributes: {
-      email: string
-      displayName: string
-      role: Role
-      language: string
-      category: StakeholderCategory
-      countryCode: string
-      organizationId: number | null
-      regionalOrganizationKey: string | null
-    }
+    DatabaseUserAttributes: UserAttributes
   }
 }
 

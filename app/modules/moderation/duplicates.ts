@@ -36,14 +36,14 @@ function shingling(normalized: string, length: number) {
 }
 
 /** MurmurHash3's 32-bit finaliser of the base hash mixed with a seed: one of the 32 hash functions. */
-function mix(base: number, seed: number) {
+export function mix(base: number, seed: number) {
   let h = (base ^ seed) >>> 0
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
   return (h ^ (h >>> 16)) >>> 0
 }
 
-const SEEDS = Array.from({ length: SIGNATURE_SIZE }, (_, i) => mix(0x9e3779b9, i + 1))
+export const SEEDS = Array.from({ length: SIGNATURE_SIZE }, (_, i) => mix(0x9e3779b9, i + 1))
 const SEED_ARRAY = Int32Array.from(SEEDS)
 
 /**
