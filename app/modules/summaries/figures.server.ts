@@ -41,93 +41,209 @@ function lensWhere(lens: Lens, alias: 'c' | 'm' = 'c'): SQL {
   return sql.join(parts, sql` and `)
 }
 
-/**
- * The round's visible submitted comments under a lens, each marked `counted` when it is a counted
- * comment ("unit"): a campaign counts only through its earliest visible member, which carries the
- * campaign's signatory count. Under a
- * lens a campaign is its members seen through the lens: counted once if any of them is, through the
- * earliest of them, with that many signatories. Only the columns the figures group and filter by; texts are read from
- * the comments by id for the few rows shown (quotes, amendments, campaigns), with a cross join so
- * that SQLite looks them up by id rather than reading the whole comments table.
- */
-function visibleSelect(roundId: number, lens: Lens) {
-  return sql`
-    with reps as (
-      select m.duplicate_group_id as group_id, min(m.id) as id, count(*) as signatories
-      from comments m join duplicate_groups g on g.id = m.duplicate_group_id and g.is_campaign = 1
-      where m.round_id = ${roundId} and m.status = 'submitted' and m.moderation = 'visible'
-        and ${lensWhere(lens, 'm')}
-      group by m.duplicate_group_id
-    )
-    select c.id, c.clause_id, c.category, c.position, c.country_code, c.region_code, c.declared_language, c.consent,
-      c.author_id, c.duplicate_group_id, c.imported, c.proposed_text is not null as proposes,
-      coalesce(r.signatories, 0) as signatories, r.group_id as campaign_id, (g.id is null or c.id = r.id) as counted
-    from comments c
-    left join duplicate_groups g on g.id = c.duplicate_group_id and g.is_campaign = 1
-    left join reps r on r.group_id = g.id
-    where c.round_id = ${roundId} and c.status = 'submitted' and c.moderation = 'visible'
-      and ${lensWhere(lens)}`
-}
-
-/** The comments the figures being computed now read from temp.summary_visible (see withUnits). */
-let materialized: { roundId: number; lens: string } | null = null
-const lensKey = (lens: Lens) => JSON.stringify(Object.entries(lens).sort(([a], [b]) => (a < b ? -1 : 1)))
-
-function visible(roundId: number, lens: Lens) {
-  return materialized && materialized.roundId === roundId && materialized.lens === lensKey(lens)
-    ? sql`temp.summary_visible`
-    : sql`(${visibleSelect(roundId, lens)})`
-}
-
-/** The counted comments as the common table expression `units` of a query. */
-function units(roundId: number, lens: Lens) {
-  return sql`with units as (select * from ${visible(roundId, lens)} where counted)`
-}
-
-/**
- * Runs `compute` with the round's visible comments under the lens written once into a temporary
- * table (of this connection) that every figure's query reads, instead of each query finding them
- * again among the whole rows of all the round's comments. Nested calls for the same round and lens
- * reuse the table.
- */
-export function withUnits<T>(db: Db, roundId: number, lens: Lens, compute: () => T): T {
-  const key = lensKey(lens)
-  if (materialized?.roundId === roundId && materialized.lens === key) return compute()
-  const outer = materialized
-  const fill = (round: number, filter: Lens) => {
-    db.run(sql`create temp table if not exists summary_visible (
-      id integer primary key, clause_id integer, category text, position text, country_code text, region_code text,
-      declared_language text, consent text, author_id text, duplicate_group_id integer, imported integer, proposes integer,
-      signatories integer, campaign_id integer, counted integer)`)
-    db.run(sql`delete from temp.summary_visible`)
-    db.run(sql`insert into temp.summary_visible ${visibleSelect(round, filter)}`)
-  }
-  fill(roundId, lens)
-  materialized = { roundId, lens: key }
-  try {
-    return compute()
-  } finally {
-    db.run(sql`delete from temp.summary_visible`)
-    materialized = null
-    // An outer computation for another round or lens gets its table back.
-    if (outer) {
-      fill(outer.roundId, Object.fromEntries(JSON.parse(outer.lens) as [string, unknown][]) as Lens)
-      materialized = outer
-    }
-  }
-}
-
-type SaidRow = {
+/** What a counted comment says and where it comes from: the columns the figures group by. */
+type Kind = {
   clauseId: number | null
   category: StakeholderCategory
   position: Position | null
   consent: string
-  campaign: number
+  countryCode: string | null
+  regionCode: string | null
+  language: string | null
+  imported: boolean
+  proposes: boolean
+  /** Counted comments of this kind, those of them that stand for a campaign, and their signatories. */
+  counted: number
+  campaigns: number
   signatories: number
-  n: number
 }
 
-type OriginRow = { countryCode: string | null; regionCode: string | null; language: string | null; n: number }
+/**
+ * The counted comments ("units") of a round under a lens, in id order, as parallel arrays: a
+ * campaign (a duplicate group at or above the round's threshold) counts only through its earliest
+ * visible member, which carries the campaign's number of signatories. Under a lens a campaign is
+ * its members seen through the lens: counted once if any of them is, through the earliest of them,
+ * with that many signatories.
+ */
+type Units = {
+  /** Every visible submitted comment under the lens, counted or not, and how many were imported. */
+  visible: number
+  imported: number
+  kinds: Kind[]
+  counted: Unit[]
+  /** The moderators' concerns of the counted comments, read when first asked for. */
+  links?: ConcernLink[]
+}
+
+type Unit = {
+  id: number
+  kind: Kind
+  /** Duplicate group, 0 for none. */
+  group: number
+  /** The author, numbered per load; -1 for an imported comment. */
+  author: number
+  /** The highest suggestion score of the comment, NaN when it has none or cannot be quoted. */
+  best: number
+  /** For a campaign's counted member: the campaign (its group) and its signatories; else 0. */
+  campaign: number
+  signatories: number
+}
+
+/** A concern a moderator confirmed on a counted comment, with the suggestion's score for it. */
+type ConcernLink = { unit: Unit; key: string; score: number | null }
+
+const SCAN_PAGE = 20_000
+
+/**
+ * Reads the round's visible submitted comments under the lens once, a page of ids at a time, one
+ * row each with the columns the figures group by packed as one JSON array (parsed once per distinct
+ * combination), and tallies them in memory: SQLite sorting a million rows for each grouping took
+ * seconds apiece, one pass over them takes less than the reading.
+ */
+function loadUnits(db: Db, roundId: number, lens: Lens): Units {
+  return db.transaction(() => {
+    const campaigns = new Set(
+      db
+        .values<[number]>(sql`select id from duplicate_groups where round_id = ${roundId} and is_campaign = 1`)
+        .map(([id]) => id),
+    )
+    const units: Units = {
+visible: 0, imported: 0, kinds: [], counted: [] }
+    const kinds = new Map<string, Kind>()
+    const authors = new Map<string, number>()
+    /** A campaign's counted member, by campaign. */
+    const represented = new Map<number, Unit>()
+    let after = 0
+    for (;;) {
+      const rows = db.values<[number, number, string | null, string, number | null]>(sql`
+        select c.id, coalesce(c.duplicate_group_id, 0), c.author_id,
+          json_array(c.clause_id, c.category, c.position, c.consent, c.country_code, c.region_code, c.declared_language,
+            c.imported, c.proposed_text is not null),
+          case when c.consent != 'private' and c.position is not null then
+            (select max(s.score) from comment_concerns s where s.comment_id = c.id and s.source = 'suggested') end
+        from comments c
+        where c.round_id = ${roundId} and c.status = 'submitted' and c.moderation = 'visible' and ${lensWhere(lens)}
+          and c.id > ${after}
+        order by c.id limit ${SCAN_PAGE}`)
+      for (const [id, group, authorId, columns, best] of rows) {
+        let kind = kinds.get(columns)
+        if (!kind) {
+          const [clauseId, category, position, consent, countryCode, regionCode, language, imported, proposes] = JSON.parse(columns) as [
+            number | null, StakeholderCategory, Position | null, string, string | null, string | null, string | null, number, number,
+          ]
+          kind = {
+            clauseId, category, position, consent, countryCode, regionCode, language,
+            imported: imported === 1, proposes: proposes === 1, counted: 0, campaigns: 0, signatories: 0,
+          }
+          kinds.set(columns, kind)
+          units.kinds.push(kind)
+        }
+        units.visible++
+        if (kind.imported) units.imported++
+        const campaign = campaigns.has(group) ? group : 0
+        if (campaign) {
+          const counted = represented.get(campaign)
+          if (counted !== undefined) {
+            // A later member of a campaign already counted: one more signatory of its first member.
+            counted.signatories++
+            counted.kind.signatories++
+            continue
+          }
+          kind.campaigns++
+          kind.signatories++
+        }
+        kind.counted++
+        let author = -1
+        if (authorId !== null) {
+          author = authors.get(authorId) ?? authors.size
+          if (author === authors.size) authors.set(authorId, author)
+        }
+        const unit: Unit = { id, kind, group, author, best: best ?? Number.NaN, campaign, signatories: campaign ? 1 : 0 }
+        units.counted.push(unit)
+        if (campaign) represented.set(campaign, unit)
+      }
+      const last = rows.at(-1)
+      if (!last || rows.length < SCAN_PAGE) return units
+      after = last[0]
+    }
+  })
+}
+
+/** The counted comment of this id (the units' ids ascend), if it is one. */
+function unitOf(units: Units, id: number) {
+  let low = 0
+  let high = units.counted.length - 1
+  while (low <= high) {
+    const middle = (low + high) >>> 1
+    const unit = units.counted[middle]!
+    if (unit.id === id) return unit
+    if (unit.id < id) low = middle + 1
+    else high = middle - 1
+  }
+  return undefined
+}
+
+/** The moderators' confirmed concerns of the counted comments, with the suggestion's score for each. */
+function concernLinks(db: Db, roundId: number, units: Units) {
+  if (units.links) return units.links
+  const rows = db.values<[number, string, number | null]>(sql`
+    select m.comment_id, k.key, s.score
+    from concerns k
+    join comment_concerns m on m.concern_id = k.id and m.source = 'moderator'
+    left join comment_concerns s on s.comment_id = m.comment_id and s.concern_id = m.concern_id and s.source = 'suggested'
+    where k.round_id = ${roundId}`)
+  const links: ConcernLink[] = []
+  for (const [id, key, score] of rows) {
+    const unit = unitOf(units, id)
+    if (unit) links.push({ unit, key, score })
+  }
+  return (units.links = links)
+}
+
+let current: { db: Db; roundId: number; lens: string; units: Units } | null = null
+const lensKey = (lens: Lens) => JSON.stringify(Object.entries(lens).sort(([a], [b]) => (a < b ? -1 : 1)))
+
+/** The units of the round under the lens: those of the enclosing withUnits, else read now. */
+function unitsOf(db: Db, roundId: number, lens: Lens) {
+  return current && current.db === db && current.roundId === roundId && current.lens === lensKey(lens)
+    ? current.units
+    : loadUnits(db, roundId, lens)
+}
+
+/**
+ * Runs `compute` with the round's counted comments under the lens read once, for every figure
+ * computed inside it for the same round and lens. Nested calls for the same round and lens reuse
+ * them; another round or lens reads its own.
+ */
+export function withUnits<T>(db: Db, roundId: number, lens: Lens, compute: () => T): T {
+  const key = lensKey(lens)
+  if (current?.db === db && current.roundId === roundId && current.lens === key) return compute()
+  const outer = current
+  current = { db, roundId, lens: key, units: loadUnits(db, roundId, lens) }
+  try {
+    return compute()
+  } finally {
+    current = outer
+  }
+}
+
+/** Rows of comments by id, a few hundred ids a query. */
+function commentsById<T extends unknown[]>(db: Db, ids: number[], columns: SQL) {
+  const rows = new Map<number, T>()
+  for (let start = 0; start < ids.length; start += 500) {
+    const chunk = ids.slice(start, start + 500)
+    for (const row of db.values<[number, ...T]>(sql`select id, ${columns} from comments where id in (${sql.join(
+      chunk.map((id) => sql`${id}`),
+      sql`, `,
+    )})`))
+      rows.set(row[0], row.slice(1) as T)
+  }
+  return rows
+}
+
+/** Clause ids in SQLite's order: the whole draft (null) first, then ascending. */
+const clauseOrder = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a - b)
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 export type PositionCounts = Record<Position, number> & { total: number; net: number | null }
 
@@ -168,29 +284,27 @@ export function buildFigures(db: Db, roundId: number, lens: Lens = EMPTY) {
 }
 
 function computeFigures(db: Db, roundId: number, lens: Lens) {
-  // Two sorts of the counted comments: by what they say (clause, category, position, consent,
-  // campaign) and by where they come from (country, its region, language); each gives at most a few
-  // thousand rows, summed below.
-  const said = db.all<SaidRow>(sql`
-    ${units(roundId, lens)}
-    select c.clause_id as clauseId, c.category, c.position, c.consent, (c.campaign_id is not null) as campaign,
-      sum(c.signatories) as signatories, count(*) as n
-    from units c group by 1, 2, 3, 4, 5`)
-  const origin = db.all<OriginRow>(sql`
-    ${units(roundId, lens)}
-    select c.country_code as countryCode, c.region_code as regionCode, c.declared_language as language, count(*) as n
-    from units c group by 1, 2, 3`)
-
+  const units = unitsOf(db, roundId, lens)
   const clauses = db.all<{ id: number; label: string; position: number }>(sql`
     select cl.id, cl.label, cl.position from clauses cl join rounds r on r.version_id = cl.version_id
     where r.id = ${roundId} order by cl.position`)
 
-  const participants = db.all<{ category: StakeholderCategory; n: number }>(sql`
-    ${units(roundId, lens)}
-    select c.category, count(distinct coalesce(c.author_id, 'import:' || c.id)) as n from units c group by 1`)
-
-  const allComments = db.get<{ n: number; imported: number }>(sql`
-    select count(*) as n, coalesce(sum(c.imported), 0) as imported from ${visible(roundId, lens)} c`)
+  // Participants: distinct authors of counted comments by category; each imported comment is one.
+  const authorsByCategory = new Map<StakeholderCategory, Set<number>>()
+  const participants = new Map<StakeholderCategory, number>()
+  for (const { kind, author } of units.counted) {
+    const { category } = kind
+    if (author < 0) {
+      tally(participants, category, 1)
+      continue
+    }
+    let seen = authorsByCategory.get(category)
+    if (!seen) authorsByCategory.set(category, (seen = new Set()))
+    if (!seen.has(author)) {
+      seen.add(author)
+      tally(participants, category, 1)
+    }
+  }
 
   // Participation
   const byCategory = new Map<StakeholderCategory, number>()
@@ -202,28 +316,25 @@ function computeFigures(db: Db, roundId: number, lens: Lens) {
   let campaigns = 0
   let signatories = 0
   const perClause = new Map<number | 'whole', Map<StakeholderCategory, PositionCounts>>()
-  for (const row of said) {
-    unitsCount += row.n
-    tally(byCategory, row.category, row.n)
-    tally(byConsent, row.consent, row.n)
-    if (row.campaign) {
-      campaigns += row.n
-      signatories += row.signatories
-    }
-    const clauseKey = row.clauseId ?? 'whole'
+  for (const kind of units.kinds) {
+    if (!kind.counted) continue
+    unitsCount += kind.counted
+    tally(byCategory, kind.category, kind.counted)
+    tally(byConsent, kind.consent, kind.counted)
+    campaigns += kind.campaigns
+    signatories += kind.signatories
+    const clauseKey = kind.clauseId ?? 'whole'
     let categories = perClause.get(clauseKey)
     if (!categories) perClause.set(clauseKey, (categories = new Map()))
-    let counts = categories.get(row.category)
-    if (!counts) categories.set(row.category, (counts = emptyCounts()))
-    if (row.position) {
-      counts[row.position] += row.n
-      counts.total += row.n
+    let counts = categories.get(kind.category)
+    if (!counts) categories.set(kind.category, (counts = emptyCounts()))
+    if (kind.position) {
+      counts[kind.position] += kind.counted
+      counts.total += kind.counted
     }
-  }
-  for (const row of origin) {
-    tally(byRegion, row.regionCode, row.n)
-    tally(byCountry, row.countryCode, row.n)
-    tally(byLanguage, row.language ?? 'und', row.n)
+    tally(byRegion, kind.regionCode, kind.counted)
+    tally(byCountry, kind.countryCode, kind.counted)
+    tally(byLanguage, kind.language ?? 'und', kind.counted)
   }
 
   const clauseFigures = [{ id: null as number | null, label: null as string | null }, ...clauses.map((c) => ({ id: c.id, label: c.label }))].map(
@@ -247,14 +358,11 @@ function computeFigures(db: Db, roundId: number, lens: Lens) {
   return {
     lens,
     participation: {
-      comments: allComments?.n ?? 0,
-      imported: allComments?.imported ?? 0,
+      comments: units.visible,
+      imported: units.imported,
       counted: unitsCount,
-      participants: participants.reduce((sum, row) => sum + row.n, 0),
-      participantsByCategory: STAKEHOLDER_CATEGORIES.map((category) => ({
-        key: category,
-        count: participants.find((row) => row.category === category)?.n ?? 0,
-      })),
+      participants: [...participants.values()].reduce((sum, n) => sum + n, 0),
+      participantsByCategory: STAKEHOLDER_CATEGORIES.map((category) => ({ key: category, count: participants.get(category) ?? 0 })),
       byCategory: STAKEHOLDER_CATEGORIES.map((category) => ({ key: category, count: byCategory.get(category) ?? 0 })),
       byRegion: sorted(byRegion),
       byCountry: sorted(byCountry),
@@ -277,17 +385,19 @@ export type Figures = ReturnType<typeof buildFigures>
 
 /** Each concern across categories and regions: comments whose concerns a moderator confirmed. */
 function concernFigures(db: Db, roundId: number, lens: Lens) {
-  const rows = db.all<{ key: string; category: StakeholderCategory; regionCode: string | null; n: number }>(sql`
-    ${units(roundId, lens)}
-    select k.key, c.category, c.region_code as regionCode, count(*) as n
-    from units c
-    join comment_concerns cc on cc.comment_id = c.id and cc.source = 'moderator'
-    join concerns k on k.id = cc.concern_id
-    group by 1, 2, 3`)
+  const units = unitsOf(db, roundId, lens)
+  const rows = new Map<string, { key: string; category: StakeholderCategory; regionCode: string | null; n: number }>()
+  for (const link of concernLinks(db, roundId, units)) {
+    const { category, regionCode } = link.unit.kind
+    const group = `${link.key}\u0000${category}\u0000${regionCode}`
+    const row = rows.get(group)
+    if (row) row.n++
+    else rows.set(group, { key: link.key, category, regionCode, n: 1 })
+  }
   const concerns = db.all<{ key: string; labels: string; keyPoints: string; sortOrder: number }>(sql`
     select key, labels, key_points as keyPoints, sort_order as sortOrder from concerns where round_id = ${roundId} order by sort_order, id`)
   return concerns.map((concern) => {
-    const mine = rows.filter((row) => row.key === concern.key)
+    const mine = [...rows.values()].filter((row) => row.key === concern.key)
     const byRegion = new Map<string, number>()
     for (const row of mine) tally(byRegion, row.regionCode, row.n)
     return {
@@ -306,14 +416,20 @@ function concernFigures(db: Db, roundId: number, lens: Lens) {
 
 /** How comments were handled: a comment's own disposition, else its duplicate group's. */
 function dispositionFigures(db: Db, roundId: number, lens: Lens) {
-  const rows = db.all<{ outcome: string | null; n: number }>(sql`
-    ${units(roundId, lens)}
-    select coalesce(own.outcome, grp.outcome) as outcome, count(*) as n
-    from units c
-    left join dispositions own on own.comment_id = c.id
-    left join dispositions grp on grp.duplicate_group_id = c.duplicate_group_id
-    group by 1`)
-  const count = (outcome: string | null) => rows.find((row) => row.outcome === outcome)?.n ?? 0
+  const units = unitsOf(db, roundId, lens)
+  const own = new Map<number, string>()
+  const ofGroup = new Map<number, string>()
+  for (const [commentId, groupId, outcome] of db.values<[number | null, number | null, string]>(sql`
+    select comment_id, duplicate_group_id, outcome from dispositions where round_id = ${roundId}`)) {
+    if (commentId !== null) own.set(commentId, outcome)
+    if (groupId !== null) ofGroup.set(groupId, outcome)
+  }
+  const outcomes = new Map<string | null, number>()
+  for (const unit of units.counted) {
+    const outcome = own.get(unit.id) ?? ofGroup.get(unit.group) ?? null
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1)
+  }
+  const count = (outcome: string | null) => outcomes.get(outcome) ?? 0
   return {
     accepted: count('accepted'),
     partly_accepted: count('partly_accepted'),
@@ -325,22 +441,14 @@ function dispositionFigures(db: Db, roundId: number, lens: Lens) {
 
 /** How grouping was done: suggestions confirmed or changed, hidden comments by reason. */
 function methodFigures(db: Db, roundId: number) {
-  // Reviewed comments whose confirmed concerns differ from their suggested ones, as lists of
-  // concern ids read in the order of comment_concerns' primary key (comment, concern, source; the
-  // unary + keeps SQLite on that key instead of sorting), each list then finding its comment by
-  // id; the reviewed and unreviewed totals come from the round's counts.
+  // Reviewed comments whose confirmed concerns differ from their suggested ones: each reviewed
+  // comment's two lists of concern ids, read from comment_concerns' primary key (comment, concern,
+  // source) in concern order; the reviewed and unreviewed totals come from the round's counts.
   const changed = db.get<{ n: number }>(sql`
-    with keys as (
-      select comment_id,
-        group_concat(case when source = 'moderator' then concern_id end) as mine,
-        group_concat(case when source = 'suggested' then concern_id end) as suggested
-      from comment_concerns
-      where source in ('moderator', 'suggested') and +concern_id in (select id from concerns where round_id = ${roundId})
-      group by comment_id
-    )
-    select count(*) as n from keys cross join comments c on c.id = keys.comment_id
-    where coalesce(keys.mine, '') != coalesce(keys.suggested, '')
-      and c.round_id = ${roundId} and c.status = 'submitted' and c.review_state = 'reviewed'`)!.n
+    select count(*) as n from comments c
+    where c.round_id = ${roundId} and c.review_state = 'reviewed' and c.status = 'submitted'
+      and coalesce((select group_concat(m.concern_id) from comment_concerns m where m.comment_id = c.id and m.source = 'moderator'), '')
+        != coalesce((select group_concat(s.concern_id) from comment_concerns s where s.comment_id = c.id and s.source = 'suggested'), '')`)!.n
   const states = db.all<{ state: string; n: number }>(sql`
     select review_state as state, coalesce(sum(n), 0) as n from comment_counts
     where round_id = ${roundId} and dimension = 'all' group by review_state`)
@@ -388,39 +496,56 @@ const QUOTES_PER_GROUP = 3
  * translations beside them. Unpublished comments are never quoted; anonymous ones carry no name.
  */
 export function representativeQuotes(db: Db, roundId: number, lens: Lens = EMPTY) {
-  const byConcern = db.all<Omit<Quote, 'translations'>>(sql`
-    ${units(roundId, lens)}
-    select q.commentId, q.groupKey, t.text, q.language, q.category, q.countryCode,
-      case when q.consent = 'named' then t.author_name end as authorName,
-      case when q.consent = 'named' then t.organization_name end as organization
-    from (
-      select c.id as commentId, k.key as groupKey, c.declared_language as language, c.category,
-        c.country_code as countryCode, c.consent,
-        row_number() over (partition by k.key order by coalesce(s.score, 0) desc, c.id) as rank
-      from units c
-      join comment_concerns cc on cc.comment_id = c.id and cc.source = 'moderator'
-      join concerns k on k.id = cc.concern_id
-      left join comment_concerns s on s.comment_id = c.id and s.concern_id = cc.concern_id and s.source = 'suggested'
-      where c.consent != 'private'
-    ) q cross join comments t on t.id = q.commentId
-    where q.rank <= ${QUOTES_PER_GROUP}
-    order by q.groupKey, q.rank`)
-  const byClause = db.all<Omit<Quote, 'translations'>>(sql`
-    ${units(roundId, lens)}
-    , best as (
-      select comment_id, max(score) as score from comment_concerns where source = 'suggested' group by comment_id
+  const units = unitsOf(db, roundId, lens)
+  // For each concern: its confirmed comments by the suggestion's score for it, earliest first on ties.
+  const perConcern = new Map<string, { unit: Unit; score: number }[]>()
+  for (const link of concernLinks(db, roundId, units)) {
+    if (link.unit.kind.consent === 'private') continue
+    let candidates = perConcern.get(link.key)
+    if (!candidates) perConcern.set(link.key, (candidates = []))
+    candidates.push({ unit: link.unit, score: link.score ?? 0 })
+  }
+  const concernPicks = [...perConcern.entries()]
+    .sort(([a], [b]) => byText(a, b))
+    .flatMap(([groupKey, candidates]) =>
+      candidates
+        .sort((a, b) => b.score - a.score || a.unit.id - b.unit.id)
+        .slice(0, QUOTES_PER_GROUP)
+        .map(({ unit }) => ({ unit, groupKey })),
     )
-    select q.commentId, q.groupKey, t.text, q.language, q.category, q.countryCode,
-      case when q.consent = 'named' then t.author_name end as authorName,
-      case when q.consent = 'named' then t.organization_name end as organization
-    from (
-      select c.id as commentId, coalesce(c.clause_id, 'whole') || ':' || c.position as groupKey,
-        c.declared_language as language, c.category, c.country_code as countryCode, c.consent,
-        row_number() over (partition by c.clause_id, c.position order by best.score desc nulls last, c.id) as rank
-      from units c left join best on best.comment_id = c.id
-      where c.consent != 'private' and c.position is not null
-    ) q cross join comments t on t.id = q.commentId
-    where q.rank = 1`)
+  // For each clause and position: the comment with the highest suggestion score, earliest on ties.
+  const perPosition = new Map<string, Unit>()
+  for (const unit of units.counted) {
+    const { consent, clauseId, position } = unit.kind
+    if (consent === 'private' || !position) continue
+    const groupKey = `${clauseId ?? 'whole'}:${position}`
+    const leader = perPosition.get(groupKey)
+    if (!leader || (!Number.isNaN(unit.best) && (Number.isNaN(leader.best) || unit.best > leader.best))) perPosition.set(groupKey, unit)
+  }
+  const clausePicks = [...perPosition.entries()]
+    .map(([groupKey, unit]) => ({ unit, groupKey }))
+    .sort((a, b) => clauseOrder(a.unit.kind.clauseId, b.unit.kind.clauseId) || byText(a.unit.kind.position ?? '', b.unit.kind.position ?? ''))
+  const texts = commentsById<[string, string | null, string | null]>(
+    db,
+    [...concernPicks, ...clausePicks].map(({ unit }) => unit.id),
+    sql`text, author_name, organization_name`,
+  )
+  const quote = ({ unit, groupKey }: { unit: Unit; groupKey: string }): Omit<Quote, 'translations'> => {
+    const [text, authorName, organization] = texts.get(unit.id) ?? ['', null, null]
+    const named = unit.kind.consent === 'named'
+    return {
+      commentId: unit.id,
+      groupKey,
+      text,
+      language: unit.kind.language,
+      category: unit.kind.category,
+      countryCode: unit.kind.countryCode,
+      authorName: named ? authorName : null,
+      organization: named ? organization : null,
+    }
+  }
+  const byConcern = concernPicks.map(quote)
+  const byClause = clausePicks.map(quote)
   const ids = [...byConcern, ...byClause].map((quote) => quote.commentId)
   const translations = ids.length
     ? db.all<{ commentId: number; language: string; text: string }>(sql`
@@ -441,17 +566,52 @@ export function representativeQuotes(db: Db, roundId: number, lens: Lens = EMPTY
 
 /** Proposed amendments per clause, identical proposals grouped, most proposed first (published only). */
 export function proposedAmendments(db: Db, roundId: number, lens: Lens = EMPTY, perClause = 5) {
-  return db.all<{ clauseId: number | null; proposedText: string; language: string | null; proposers: number }>(sql`
-    ${units(roundId, lens)}
-    select clauseId, proposedText, language, proposers from (
-      select c.clause_id as clauseId, min(t.proposed_text) as proposedText, min(c.declared_language) as language,
-        sum(max(c.signatories, 1)) as proposers,
-        row_number() over (partition by c.clause_id order by count(*) desc, min(c.id)) as rank
-      from units c cross join comments t on t.id = c.id
-      where c.position = 'amend' and c.proposes and c.consent != 'private'
-      group by c.clause_id, coalesce(c.duplicate_group_id, -c.id)
-    ) where rank <= ${perClause}
-    order by clauseId, proposers desc`)
+  const units = unitsOf(db, roundId, lens)
+  // Published amendments with a proposed text, grouped by clause and duplicate group (or alone).
+  type Proposal = { clauseId: number | null; ids: number[]; proposers: number }
+  const proposals = new Map<string, Proposal>()
+  for (const { id, kind, group, signatories } of units.counted) {
+    if (kind.position !== 'amend' || !kind.proposes || kind.consent === 'private') continue
+    const key = `${kind.clauseId}:${group || -id}`
+    let proposal = proposals.get(key)
+    if (!proposal) proposals.set(key, (proposal = { clauseId: kind.clauseId, ids: [], proposers: 0 }))
+    proposal.ids.push(id)
+    proposal.proposers += Math.max(signatories, 1)
+  }
+  // The most proposed per clause (by comments, then earliest), then each clause's by proposers.
+  const ranked = new Map<number | null, Proposal[]>()
+  for (const proposal of proposals.values()) {
+    const list = ranked.get(proposal.clauseId) ?? []
+    ranked.set(proposal.clauseId, list)
+    list.push(proposal)
+  }
+  const chosen = [...ranked.entries()]
+    .sort(([a], [b]) => clauseOrder(a, b))
+    .flatMap(([, list]) =>
+      list
+        .sort((a, b) => b.ids.length - a.ids.length || a.ids[0]! - b.ids[0]!)
+        .slice(0, perClause)
+        .sort((a, b) => b.proposers - a.proposers),
+    )
+  // Each group's text and language as SQLite orders them (the least), as the members give them.
+  return chosen.map((proposal) => {
+    let least: { proposedText: string; language: string | null } | undefined
+    for (let start = 0; start < proposal.ids.length; start += 500) {
+      const row = db.get<{ proposedText: string; language: string | null }>(sql`
+        select min(proposed_text) as proposedText, min(declared_language) as language from comments
+        where id in (${sql.join(
+          proposal.ids.slice(start, start + 500).map((id) => sql`${id}`),
+          sql`, `,
+        )})`)!
+      least = least
+        ? {
+            proposedText: byText(row.proposedText, least.proposedText) < 0 ? row.proposedText : least.proposedText,
+            language: least.language === null || (row.language !== null && row.language < least.language) ? row.language : least.language,
+          }
+        : row
+    }
+    return { clauseId: proposal.clauseId, proposedText: least!.proposedText, language: least!.language, proposers: proposal.proposers }
+  })
 }
 
 export type ClauseConcern = { clauseId: number | null; key: string; count: number }
@@ -461,14 +621,16 @@ export type ClauseConcern = { clauseId: number | null; key: string; count: numbe
  * concern a moderator confirmed, by the counting rules above (a campaign once), most raised first.
  */
 export function clauseConcerns(db: Db, roundId: number, lens: Lens = EMPTY): ClauseConcern[] {
-  return db.all<ClauseConcern>(sql`
-    ${units(roundId, lens)}
-    select c.clause_id as clauseId, k.key, count(*) as count
-    from units c
-    join comment_concerns cc on cc.comment_id = c.id and cc.source = 'moderator'
-    join concerns k on k.id = cc.concern_id
-    group by c.clause_id, k.key
-    order by c.clause_id, count desc, k.key`)
+  const units = unitsOf(db, roundId, lens)
+  const counts = new Map<string, ClauseConcern>()
+  for (const link of concernLinks(db, roundId, units)) {
+    const { clauseId } = link.unit.kind
+    const group = `${clauseId}:${link.key}`
+    const row = counts.get(group)
+    if (row) row.count++
+    else counts.set(group, { clauseId, key: link.key, count: 1 })
+  }
+  return [...counts.values()].sort((a, b) => clauseOrder(a.clauseId, b.clauseId) || b.count - a.count || byText(a.key, b.key))
 }
 
 export type CampaignFigure = {
@@ -486,11 +648,20 @@ export type CampaignFigure = {
  * number of signatories. The text is given only when that member consented to publication.
  */
 export function campaignFigures(db: Db, roundId: number, lens: Lens = EMPTY): CampaignFigure[] {
-  return db.all<CampaignFigure>(sql`
-    ${units(roundId, lens)}
-    select c.campaign_id as groupId, c.clause_id as clauseId, c.position, c.signatories, c.id as commentId,
-      case when c.consent != 'private' then t.text end as text, c.declared_language as language
-    from units c cross join comments t on t.id = c.id
-    where c.campaign_id is not null
-    order by c.signatories desc, c.id`)
+  const units = unitsOf(db, roundId, lens)
+  const counted = units.counted.filter((unit) => unit.campaign).sort((a, b) => b.signatories - a.signatories || a.id - b.id)
+  const texts = commentsById<[string]>(
+    db,
+    counted.filter((unit) => unit.kind.consent !== 'private').map((unit) => unit.id),
+    sql`text`,
+  )
+  return counted.map((unit) => ({
+    groupId: unit.campaign,
+    clauseId: unit.kind.clauseId,
+    position: unit.kind.position,
+    signatories: unit.signatories,
+    commentId: unit.id,
+    text: texts.get(unit.id)?.[0] ?? null,
+    language: unit.kind.language,
+  }))
 }
