@@ -79,6 +79,11 @@ export const comments = sqliteTable(
     index('comments_round_hidden_idx')
       .on(t.roundId, t.hiddenReason)
       .where(sql`${t.status} = 'submitted' and ${t.moderation} = 'hidden'`),
+    // The summary's method counts reviewed comments whose concerns moderators changed (figures.server.ts,
+    // methodFigures): the reviewed ones found without reading every reviewed comment's row for its status.
+    index('comments_round_reviewed_idx')
+      .on(t.roundId)
+      .where(sql`${t.status} = 'submitted' and ${t.reviewState} = 'reviewed'`),
     // The public comments page with every filter set (comments.server.ts, listPublicComments): a
     // rare combination is found by one seek instead of a scan of the round. Public comments only.
     index('comments_round_public_idx')

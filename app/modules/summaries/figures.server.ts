@@ -41,109 +41,151 @@ function lensWhere(lens: Lens, alias: 'c' | 'm' = 'c'): SQL {
   return sql.join(parts, sql` and `)
 }
 
-/** What a counted comment says and where it comes from: the columns the figures group by. */
+/**
+ * What a counted comment says and where it comes from: the columns the figures group by, in two
+ * parts of a few thousand combinations each (together they are almost as many as the comments).
+ */
 type Kind = {
   clauseId: number | null
   category: StakeholderCategory
   position: Position | null
   consent: string
-  countryCode: string | null
-  regionCode: string | null
-  language: string | null
   imported: boolean
   proposes: boolean
+  /** The clause and position a quote of this kind stands for, when it may be quoted. */
+  quoteKey: string | null
   /** Counted comments of this kind, those of them that stand for a campaign, and their signatories. */
   counted: number
   campaigns: number
   signatories: number
 }
 
+type Origin = { countryCode: string | null; regionCode: string | null; language: string | null; counted: number }
+
+/** A counted comment the figures name: a campaign's, a quote or a proposal. */
+type Unit = {
+  id: number
+  kind: Kind
+  origin: Origin
+  /** Duplicate group, 0 for none; for a campaign's counted member, the campaign and its signatories. */
+  group: number
+  campaign: number
+  signatories: number
+}
+
+/** A proposed amendment text, or the several of one duplicate group. */
+type Proposal = { clauseId: number | null; first: number; comments: number; members: number[]; campaigns: Unit[]; plain: number }
+
 /**
- * The counted comments ("units") of a round under a lens, in id order, as parallel arrays: a
- * campaign (a duplicate group at or above the round's threshold) counts only through its earliest
- * visible member, which carries the campaign's number of signatories. Under a lens a campaign is
- * its members seen through the lens: counted once if any of them is, through the earliest of them,
- * with that many signatories.
+ * The round's counted comments ("units") under a lens, tallied in one pass: a campaign (a duplicate
+ * group at or above the round's threshold) counts only through its earliest visible member, which
+ * carries the campaign's number of signatories. Under a lens a campaign is its members seen through
+ * the lens: counted once if any of them is, through the earliest of them, with that many signatories.
  */
 type Units = {
   /** Every visible submitted comment under the lens, counted or not, and how many were imported. */
   visible: number
   imported: number
   kinds: Kind[]
-  counted: Unit[]
-  /** The moderators' concerns of the counted comments, read when first asked for. */
-  links?: ConcernLink[]
+  origins: Origin[]
+  /** Distinct authors by category, each imported comment one. */
+  participants: Map<StakeholderCategory, number>
+  /** Own outcome, else the duplicate group's; null while pending. */
+  outcomes: Map<string | null, number>
+  /** The moderators' concerns: by concern, category and region; by clause and concern. */
+  concerns: Map<string, { key: string; category: StakeholderCategory; regionCode: string | null; n: number }>
+  clauseConcerns: Map<string, ClauseConcern>
+  /** Quotable comments by confirmed concern, with the suggestion's score for it. */
+  concernQuotes: Map<string, { unit: Unit; score: number }[]>
+  /** The quotable comment with the highest suggestion score, by clause and position. */
+  clauseQuotes: Map<string, { unit: Unit; best: number }>
+  proposals: Map<string, Proposal>
+  campaigns: Unit[]
 }
-
-type Unit = {
-  id: number
-  kind: Kind
-  /** Duplicate group, 0 for none. */
-  group: number
-  /** The author, numbered per load; -1 for an imported comment. */
-  author: number
-  /** The highest suggestion score of the comment, NaN when it has none or cannot be quoted. */
-  best: number
-  /** For a campaign's counted member: the campaign (its group) and its signatories; else 0. */
-  campaign: number
-  signatories: number
-}
-
-/** A concern a moderator confirmed on a counted comment, with the suggestion's score for it. */
-type ConcernLink = { unit: Unit; key: string; score: number | null }
 
 const SCAN_PAGE = 20_000
 
 /**
- * Reads the round's visible submitted comments under the lens once, a page of ids at a time, one
- * row each with the columns the figures group by packed as one JSON array (parsed once per distinct
- * combination), and tallies them in memory: SQLite sorting a million rows for each grouping took
- * seconds apiece, one pass over them takes less than the reading.
+ * Reads the round's visible submitted comments under the lens once, a page of ids at a time, each
+ * row with the columns the figures group by packed as one JSON array (parsed once per distinct
+ * combination), and tallies every figure in the same pass: SQLite sorting a million rows for each
+ * grouping took seconds apiece, one pass over them takes less than reading them.
  */
 function loadUnits(db: Db, roundId: number, lens: Lens): Units {
   return db.transaction(() => {
-    const campaigns = new Set(
-      db
-        .values<[number]>(sql`select id from duplicate_groups where round_id = ${roundId} and is_campaign = 1`)
-        .map(([id]) => id),
+    const campaignGroups = new Set(
+      db.values<[number]>(sql`select id from duplicate_groups where round_id = ${roundId} and is_campaign = 1`).map(([id]) => id),
     )
+    const own = new Map<number, string>()
+    const ofGroup = new Map<number, string>()
+    for (const [commentId, groupId, outcome] of db.values<[number | null, number | null, string]>(sql`
+      select comment_id, duplicate_group_id, outcome from dispositions where round_id = ${roundId}`)) {
+      if (commentId !== null) own.set(commentId, outcome)
+      if (groupId !== null) ofGroup.set(groupId, outcome)
+    }
+    // The concerns moderators confirmed, with the suggestion's score for each, by comment.
+    const confirmed = new Map<number, { key: string; score: number | null }[]>()
+    for (const [commentId, key, score] of db.values<[number, string, number | null]>(sql`
+      select m.comment_id, k.key, s.score
+      from concerns k
+      join comment_concerns m on m.concern_id = k.id and m.source = 'moderator'
+      left join comment_concerns s on s.comment_id = m.comment_id and s.concern_id = m.concern_id and s.source = 'suggested'
+      where k.round_id = ${roundId}`)) {
+      const list = confirmed.get(commentId)
+      if (list) list.push({ key, score })
+      else confirmed.set(commentId, [{ key, score }])
+    }
+
     const units: Units = {
-visible: 0, imported: 0, kinds: [], counted: [] }
+      visible: 0,
+      imported: 0,
+      kinds: [],
+      origins: [],
+      participants: new Map(),
+      outcomes: new Map(),
+      concerns: new Map(),
+      clauseConcerns: new Map(),
+      concernQuotes: new Map(),
+      clauseQuotes: new Map(),
+      proposals: new Map(),
+      campaigns: [],
+    }
     const kinds = new Map<string, Kind>()
-    const authors = new Map<string, number>()
-    /** A campaign's counted member, by campaign. */
+    const origins = new Map<string, Origin>()
+    const authors = new Map<StakeholderCategory, Set<string>>()
     const represented = new Map<number, Unit>()
     let after = 0
     for (;;) {
-      const rows = db.values<[number, number, string | null, string, number | null]>(sql`
+      const rows = db.values<[number, number, string | null, string, string, number | null]>(sql`
         select c.id, coalesce(c.duplicate_group_id, 0), c.author_id,
-          json_array(c.clause_id, c.category, c.position, c.consent, c.country_code, c.region_code, c.declared_language,
-            c.imported, c.proposed_text is not null),
+          json_array(c.clause_id, c.category, c.position, c.consent, c.imported, c.proposed_text is not null),
+          json_array(c.country_code, c.region_code, c.declared_language),
           case when c.consent != 'private' and c.position is not null then
             (select max(s.score) from comment_concerns s where s.comment_id = c.id and s.source = 'suggested') end
         from comments c
         where c.round_id = ${roundId} and c.status = 'submitted' and c.moderation = 'visible' and ${lensWhere(lens)}
           and c.id > ${after}
         order by c.id limit ${SCAN_PAGE}`)
-      for (const [id, group, authorId, columns, best] of rows) {
-        let kind = kinds.get(columns)
+      for (const [id, group, authorId, said, from, best] of rows) {
+        let kind = kinds.get(said)
         if (!kind) {
-          const [clauseId, category, position, consent, countryCode, regionCode, language, imported, proposes] = JSON.parse(columns) as [
-            number | null, StakeholderCategory, Position | null, string, string | null, string | null, string | null, number, number,
-          ]
-          kind = {
-            clauseId, category, position, consent, countryCode, regionCode, language,
-            imported: imported === 1, proposes: proposes === 1, counted: 0, campaigns: 0, signatories: 0,
-          }
-          kinds.set(columns, kind)
+          kind = parseKind(said)
+          kinds.set(said, kind)
           units.kinds.push(kind)
+        }
+        let origin = origins.get(from)
+        if (!origin) {
+          const [countryCode, regionCode, language] = JSON.parse(from) as [string | null, string | null, string | null]
+          origin = { countryCode, regionCode, language, counted: 0 }
+          origins.set(from, origin)
+          units.origins.push(origin)
         }
         units.visible++
         if (kind.imported) units.imported++
-        const campaign = campaigns.has(group) ? group : 0
+        const campaign = group && campaignGroups.has(group) ? group : 0
         if (campaign) {
           const counted = represented.get(campaign)
-          if (counted !== undefined) {
+          if (counted) {
             // A later member of a campaign already counted: one more signatory of its first member.
             counted.signatories++
             counted.kind.signatories++
@@ -153,14 +195,62 @@ visible: 0, imported: 0, kinds: [], counted: [] }
           kind.signatories++
         }
         kind.counted++
-        let author = -1
-        if (authorId !== null) {
-          author = authors.get(authorId) ?? authors.size
-          if (author === authors.size) authors.set(authorId, author)
+        origin.counted++
+        // The comment as the figures name it, made only when one does.
+        let unit: Unit | undefined
+        if (campaign) {
+          unit = { id, kind, origin, group, campaign, signatories: 1 }
+          represented.set(campaign, unit)
+          units.campaigns.push(unit)
         }
-        const unit: Unit = { id, kind, group, author, best: best ?? Number.NaN, campaign, signatories: campaign ? 1 : 0 }
-        units.counted.push(unit)
-        if (campaign) represented.set(campaign, unit)
+
+        if (authorId === null) tally(units.participants, kind.category, 1)
+        else {
+          let seen = authors.get(kind.category)
+          if (!seen) authors.set(kind.category, (seen = new Set()))
+          if (!seen.has(authorId)) {
+            seen.add(authorId)
+            tally(units.participants, kind.category, 1)
+          }
+        }
+
+        const outcome = own.get(id) ?? (group ? ofGroup.get(group) : undefined) ?? null
+        units.outcomes.set(outcome, (units.outcomes.get(outcome) ?? 0) + 1)
+
+        if (kind.quoteKey) {
+          const leader = units.clauseQuotes.get(kind.quoteKey)
+          const score = best ?? Number.NaN
+          if (!leader || (!Number.isNaN(score) && (Number.isNaN(leader.best) || score > leader.best)))
+            units.clauseQuotes.set(kind.quoteKey, { unit: (unit ??= plainUnit(id, kind, origin, group)), best: score })
+        }
+
+        for (const { key, score } of confirmed.get(id) ?? []) {
+          const byOrigin = `${key}\u0000${kind.category}\u0000${origin.regionCode}`
+          const counts = units.concerns.get(byOrigin)
+          if (counts) counts.n++
+          else units.concerns.set(byOrigin, { key, category: kind.category, regionCode: origin.regionCode, n: 1 })
+          const byClause = `${kind.clauseId}\u0000${key}`
+          const clause = units.clauseConcerns.get(byClause)
+          if (clause) clause.count++
+          else units.clauseConcerns.set(byClause, { clauseId: kind.clauseId, key, count: 1 })
+          if (kind.consent !== 'private') {
+            const candidates = units.concernQuotes.get(key)
+            const candidate = { unit: (unit ??= plainUnit(id, kind, origin, group)), score: score ?? 0 }
+            if (candidates) candidates.push(candidate)
+            else units.concernQuotes.set(key, [candidate])
+          }
+        }
+
+        if (kind.position === 'amend' && kind.proposes && kind.consent !== 'private') {
+          const key = `${kind.clauseId}:${group || -id}`
+          let proposal = units.proposals.get(key)
+          if (!proposal)
+            units.proposals.set(key, (proposal = { clauseId: kind.clauseId, first: id, comments: 0, members: [], campaigns: [], plain: 0 }))
+          proposal.comments++
+          proposal.members.push(id)
+          if (unit?.campaign) proposal.campaigns.push(unit)
+          else proposal.plain++
+        }
       }
       const last = rows.at(-1)
       if (!last || rows.length < SCAN_PAGE) return units
@@ -169,35 +259,29 @@ visible: 0, imported: 0, kinds: [], counted: [] }
   })
 }
 
-/** The counted comment of this id (the units' ids ascend), if it is one. */
-function unitOf(units: Units, id: number) {
-  let low = 0
-  let high = units.counted.length - 1
-  while (low <= high) {
-    const middle = (low + high) >>> 1
-    const unit = units.counted[middle]!
-    if (unit.id === id) return unit
-    if (unit.id < id) low = middle + 1
-    else high = middle - 1
-  }
-  return undefined
-}
+const plainUnit = (id: number, kind: Kind, origin: Origin, group: number): Unit => ({ id, kind, origin, group, campaign: 0, signatories: 0 })
 
-/** The moderators' confirmed concerns of the counted comments, with the suggestion's score for each. */
-function concernLinks(db: Db, roundId: number, units: Units) {
-  if (units.links) return units.links
-  const rows = db.values<[number, string, number | null]>(sql`
-    select m.comment_id, k.key, s.score
-    from concerns k
-    join comment_concerns m on m.concern_id = k.id and m.source = 'moderator'
-    left join comment_concerns s on s.comment_id = m.comment_id and s.concern_id = m.concern_id and s.source = 'suggested'
-    where k.round_id = ${roundId}`)
-  const links: ConcernLink[] = []
-  for (const [id, key, score] of rows) {
-    const unit = unitOf(units, id)
-    if (unit) links.push({ unit, key, score })
+function parseKind(columns: string): Kind {
+  const [clauseId, category, position, consent, imported, proposes] = JSON.parse(columns) as [
+    number | null,
+    StakeholderCategory,
+    Position | null,
+    string,
+    number,
+    number,
+  ]
+  return {
+    clauseId,
+    category,
+    position,
+    consent,
+    imported: imported === 1,
+    proposes: proposes === 1,
+    quoteKey: consent !== 'private' && position ? `${clauseId ?? 'whole'}:${position}` : null,
+    counted: 0,
+    campaigns: 0,
+    signatories: 0,
   }
-  return (units.links = links)
 }
 
 let current: { db: Db; roundId: number; lens: string; units: Units } | null = null
@@ -289,23 +373,7 @@ function computeFigures(db: Db, roundId: number, lens: Lens) {
     select cl.id, cl.label, cl.position from clauses cl join rounds r on r.version_id = cl.version_id
     where r.id = ${roundId} order by cl.position`)
 
-  // Participants: distinct authors of counted comments by category; each imported comment is one.
-  const authorsByCategory = new Map<StakeholderCategory, Set<number>>()
-  const participants = new Map<StakeholderCategory, number>()
-  for (const { kind, author } of units.counted) {
-    const { category } = kind
-    if (author < 0) {
-      tally(participants, category, 1)
-      continue
-    }
-    let seen = authorsByCategory.get(category)
-    if (!seen) authorsByCategory.set(category, (seen = new Set()))
-    if (!seen.has(author)) {
-      seen.add(author)
-      tally(participants, category, 1)
-    }
-  }
-
+  const participants = units.participants
   // Participation
   const byCategory = new Map<StakeholderCategory, number>()
   const byRegion = new Map<string, number>()
@@ -332,9 +400,12 @@ function computeFigures(db: Db, roundId: number, lens: Lens) {
       counts[kind.position] += kind.counted
       counts.total += kind.counted
     }
-    tally(byRegion, kind.regionCode, kind.counted)
-    tally(byCountry, kind.countryCode, kind.counted)
-    tally(byLanguage, kind.language ?? 'und', kind.counted)
+  }
+  for (const origin of units.origins) {
+    if (!origin.counted) continue
+    tally(byRegion, origin.regionCode, origin.counted)
+    tally(byCountry, origin.countryCode, origin.counted)
+    tally(byLanguage, origin.language ?? 'und', origin.counted)
   }
 
   const clauseFigures = [{ id: null as number | null, label: null as string | null }, ...clauses.map((c) => ({ id: c.id, label: c.label }))].map(
@@ -385,19 +456,11 @@ export type Figures = ReturnType<typeof buildFigures>
 
 /** Each concern across categories and regions: comments whose concerns a moderator confirmed. */
 function concernFigures(db: Db, roundId: number, lens: Lens) {
-  const units = unitsOf(db, roundId, lens)
-  const rows = new Map<string, { key: string; category: StakeholderCategory; regionCode: string | null; n: number }>()
-  for (const link of concernLinks(db, roundId, units)) {
-    const { category, regionCode } = link.unit.kind
-    const group = `${link.key}\u0000${category}\u0000${regionCode}`
-    const row = rows.get(group)
-    if (row) row.n++
-    else rows.set(group, { key: link.key, category, regionCode, n: 1 })
-  }
+  const rows = [...unitsOf(db, roundId, lens).concerns.values()]
   const concerns = db.all<{ key: string; labels: string; keyPoints: string; sortOrder: number }>(sql`
     select key, labels, key_points as keyPoints, sort_order as sortOrder from concerns where round_id = ${roundId} order by sort_order, id`)
   return concerns.map((concern) => {
-    const mine = [...rows.values()].filter((row) => row.key === concern.key)
+    const mine = rows.filter((row) => row.key === concern.key)
     const byRegion = new Map<string, number>()
     for (const row of mine) tally(byRegion, row.regionCode, row.n)
     return {
@@ -416,19 +479,7 @@ function concernFigures(db: Db, roundId: number, lens: Lens) {
 
 /** How comments were handled: a comment's own disposition, else its duplicate group's. */
 function dispositionFigures(db: Db, roundId: number, lens: Lens) {
-  const units = unitsOf(db, roundId, lens)
-  const own = new Map<number, string>()
-  const ofGroup = new Map<number, string>()
-  for (const [commentId, groupId, outcome] of db.values<[number | null, number | null, string]>(sql`
-    select comment_id, duplicate_group_id, outcome from dispositions where round_id = ${roundId}`)) {
-    if (commentId !== null) own.set(commentId, outcome)
-    if (groupId !== null) ofGroup.set(groupId, outcome)
-  }
-  const outcomes = new Map<string | null, number>()
-  for (const unit of units.counted) {
-    const outcome = own.get(unit.id) ?? ofGroup.get(unit.group) ?? null
-    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1)
-  }
+  const { outcomes } = unitsOf(db, roundId, lens)
   const count = (outcome: string | null) => outcomes.get(outcome) ?? 0
   return {
     accepted: count('accepted'),
@@ -442,10 +493,11 @@ function dispositionFigures(db: Db, roundId: number, lens: Lens) {
 /** How grouping was done: suggestions confirmed or changed, hidden comments by reason. */
 function methodFigures(db: Db, roundId: number) {
   // Reviewed comments whose confirmed concerns differ from their suggested ones: each reviewed
-  // comment's two lists of concern ids, read from comment_concerns' primary key (comment, concern,
-  // source) in concern order; the reviewed and unreviewed totals come from the round's counts.
+  // comment (off the partial index of the reviewed ones, without reading its row) and its two lists
+  // of concern ids, read from comment_concerns' primary key (comment, concern, source) in concern
+  // order; the reviewed and unreviewed totals come from the round's counts.
   const changed = db.get<{ n: number }>(sql`
-    select count(*) as n from comments c
+    select count(*) as n from comments c indexed by comments_round_reviewed_idx
     where c.round_id = ${roundId} and c.review_state = 'reviewed' and c.status = 'submitted'
       and coalesce((select group_concat(m.concern_id) from comment_concerns m where m.comment_id = c.id and m.source = 'moderator'), '')
         != coalesce((select group_concat(s.concern_id) from comment_concerns s where s.comment_id = c.id and s.source = 'suggested'), '')`)!.n
@@ -498,32 +550,17 @@ const QUOTES_PER_GROUP = 3
 export function representativeQuotes(db: Db, roundId: number, lens: Lens = EMPTY) {
   const units = unitsOf(db, roundId, lens)
   // For each concern: its confirmed comments by the suggestion's score for it, earliest first on ties.
-  const perConcern = new Map<string, { unit: Unit; score: number }[]>()
-  for (const link of concernLinks(db, roundId, units)) {
-    if (link.unit.kind.consent === 'private') continue
-    let candidates = perConcern.get(link.key)
-    if (!candidates) perConcern.set(link.key, (candidates = []))
-    candidates.push({ unit: link.unit, score: link.score ?? 0 })
-  }
-  const concernPicks = [...perConcern.entries()]
+  const concernPicks = [...units.concernQuotes.entries()]
     .sort(([a], [b]) => byText(a, b))
     .flatMap(([groupKey, candidates]) =>
-      candidates
+      [...candidates]
         .sort((a, b) => b.score - a.score || a.unit.id - b.unit.id)
         .slice(0, QUOTES_PER_GROUP)
         .map(({ unit }) => ({ unit, groupKey })),
     )
   // For each clause and position: the comment with the highest suggestion score, earliest on ties.
-  const perPosition = new Map<string, Unit>()
-  for (const unit of units.counted) {
-    const { consent, clauseId, position } = unit.kind
-    if (consent === 'private' || !position) continue
-    const groupKey = `${clauseId ?? 'whole'}:${position}`
-    const leader = perPosition.get(groupKey)
-    if (!leader || (!Number.isNaN(unit.best) && (Number.isNaN(leader.best) || unit.best > leader.best))) perPosition.set(groupKey, unit)
-  }
-  const clausePicks = [...perPosition.entries()]
-    .map(([groupKey, unit]) => ({ unit, groupKey }))
+  const clausePicks = [...units.clauseQuotes.entries()]
+    .map(([groupKey, { unit }]) => ({ unit, groupKey }))
     .sort((a, b) => clauseOrder(a.unit.kind.clauseId, b.unit.kind.clauseId) || byText(a.unit.kind.position ?? '', b.unit.kind.position ?? ''))
   const texts = commentsById<[string, string | null, string | null]>(
     db,
@@ -537,9 +574,9 @@ export function representativeQuotes(db: Db, roundId: number, lens: Lens = EMPTY
       commentId: unit.id,
       groupKey,
       text,
-      language: unit.kind.language,
+      language: unit.origin.language,
       category: unit.kind.category,
-      countryCode: unit.kind.countryCode,
+      countryCode: unit.origin.countryCode,
       authorName: named ? authorName : null,
       organization: named ? organization : null,
     }
@@ -566,21 +603,11 @@ export function representativeQuotes(db: Db, roundId: number, lens: Lens = EMPTY
 
 /** Proposed amendments per clause, identical proposals grouped, most proposed first (published only). */
 export function proposedAmendments(db: Db, roundId: number, lens: Lens = EMPTY, perClause = 5) {
-  const units = unitsOf(db, roundId, lens)
-  // Published amendments with a proposed text, grouped by clause and duplicate group (or alone).
-  type Proposal = { clauseId: number | null; ids: number[]; proposers: number }
-  const proposals = new Map<string, Proposal>()
-  for (const { id, kind, group, signatories } of units.counted) {
-    if (kind.position !== 'amend' || !kind.proposes || kind.consent === 'private') continue
-    const key = `${kind.clauseId}:${group || -id}`
-    let proposal = proposals.get(key)
-    if (!proposal) proposals.set(key, (proposal = { clauseId: kind.clauseId, ids: [], proposers: 0 }))
-    proposal.ids.push(id)
-    proposal.proposers += Math.max(signatories, 1)
-  }
-  // The most proposed per clause (by comments, then earliest), then each clause's by proposers.
+  // Published amendments with a proposed text, grouped by clause and duplicate group (or alone): the
+  // most proposed per clause (by comments, then earliest), then each clause's by proposers.
+  const proposers = (proposal: Proposal) => proposal.campaigns.reduce((sum, unit) => sum + unit.signatories, proposal.plain)
   const ranked = new Map<number | null, Proposal[]>()
-  for (const proposal of proposals.values()) {
+  for (const proposal of unitsOf(db, roundId, lens).proposals.values()) {
     const list = ranked.get(proposal.clauseId) ?? []
     ranked.set(proposal.clauseId, list)
     list.push(proposal)
@@ -589,18 +616,18 @@ export function proposedAmendments(db: Db, roundId: number, lens: Lens = EMPTY, 
     .sort(([a], [b]) => clauseOrder(a, b))
     .flatMap(([, list]) =>
       list
-        .sort((a, b) => b.ids.length - a.ids.length || a.ids[0]! - b.ids[0]!)
+        .sort((a, b) => b.comments - a.comments || a.first - b.first)
         .slice(0, perClause)
-        .sort((a, b) => b.proposers - a.proposers),
+        .sort((a, b) => proposers(b) - proposers(a)),
     )
   // Each group's text and language as SQLite orders them (the least), as the members give them.
   return chosen.map((proposal) => {
     let least: { proposedText: string; language: string | null } | undefined
-    for (let start = 0; start < proposal.ids.length; start += 500) {
+    for (let start = 0; start < proposal.members.length; start += 500) {
       const row = db.get<{ proposedText: string; language: string | null }>(sql`
         select min(proposed_text) as proposedText, min(declared_language) as language from comments
         where id in (${sql.join(
-          proposal.ids.slice(start, start + 500).map((id) => sql`${id}`),
+          proposal.members.slice(start, start + 500).map((id) => sql`${id}`),
           sql`, `,
         )})`)!
       least = least
@@ -610,7 +637,7 @@ export function proposedAmendments(db: Db, roundId: number, lens: Lens = EMPTY, 
           }
         : row
     }
-    return { clauseId: proposal.clauseId, proposedText: least!.proposedText, language: least!.language, proposers: proposal.proposers }
+    return { clauseId: proposal.clauseId, proposedText: least!.proposedText, language: least!.language, proposers: proposers(proposal) }
   })
 }
 
@@ -621,16 +648,9 @@ export type ClauseConcern = { clauseId: number | null; key: string; count: numbe
  * concern a moderator confirmed, by the counting rules above (a campaign once), most raised first.
  */
 export function clauseConcerns(db: Db, roundId: number, lens: Lens = EMPTY): ClauseConcern[] {
-  const units = unitsOf(db, roundId, lens)
-  const counts = new Map<string, ClauseConcern>()
-  for (const link of concernLinks(db, roundId, units)) {
-    const { clauseId } = link.unit.kind
-    const group = `${clauseId}:${link.key}`
-    const row = counts.get(group)
-    if (row) row.count++
-    else counts.set(group, { clauseId, key: link.key, count: 1 })
-  }
-  return [...counts.values()].sort((a, b) => clauseOrder(a.clauseId, b.clauseId) || b.count - a.count || byText(a.key, b.key))
+  return [...unitsOf(db, roundId, lens).clauseConcerns.values()].sort(
+    (a, b) => clauseOrder(a.clauseId, b.clauseId) || b.count - a.count || byText(a.key, b.key),
+  )
 }
 
 export type CampaignFigure = {
@@ -649,7 +669,7 @@ export type CampaignFigure = {
  */
 export function campaignFigures(db: Db, roundId: number, lens: Lens = EMPTY): CampaignFigure[] {
   const units = unitsOf(db, roundId, lens)
-  const counted = units.counted.filter((unit) => unit.campaign).sort((a, b) => b.signatories - a.signatories || a.id - b.id)
+  const counted = [...units.campaigns].sort((a, b) => b.signatories - a.signatories || a.id - b.id)
   const texts = commentsById<[string]>(
     db,
     counted.filter((unit) => unit.kind.consent !== 'private').map((unit) => unit.id),
@@ -662,6 +682,6 @@ export function campaignFigures(db: Db, roundId: number, lens: Lens = EMPTY): Ca
     signatories: unit.signatories,
     commentId: unit.id,
     text: texts.get(unit.id)?.[0] ?? null,
-    language: unit.kind.language,
+    language: unit.origin.language,
   }))
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `comments_round_reviewed_idx` ON `comments` (`round_id`) WHERE "comments"."status" = 'submitted' and "comments"."review_state" = 'reviewed';
