@@ -5,6 +5,12 @@
 // commits. So a reader never sees a page older than the last write, and a burst of readers of the
 // same page costs one rendering a second instead of one each.
 //
+// A page that depends on nothing but the database and the request (the public comments, the
+// moderation queue, a published summary: no "in 3 days", no state that the clock turns) says how
+// long it may be kept in the response header X-Concord-Page-Lifetime (milliseconds; see
+// app/utils/http.server.ts, pageLifetime), which this cache removes before the answer leaves: such
+// a page is kept that long, still only while the database is unchanged.
+//
 // The key is everything a page is made of besides the database and the clock: the URL, the cookies
 // (the session, so a moderator's queue is theirs alone) and Accept-Language. Only GET answers with
 // status 200, an HTML body, no Set-Cookie and no `no-store` are kept: a page that must differ on
@@ -16,6 +22,23 @@ import { LRUCache } from 'lru-cache'
 
 const CACHEABLE_TYPES = /^text\/html\b/
 const MAX_PAGE_BYTES = 1024 * 1024
+/** Set by a page that may be kept longer than the default (app/utils/http.server.ts). */
+const LIFETIME_HEADER = 'x-concord-page-lifetime'
+/** However long a page asks to be kept. */
+const MAX_LIFETIME_MS = 10 * 60 * 1000
+
+/** Takes the page's own lifetime off the response as its head is written, so that it never leaves. */
+function takeLifetime(res) {
+  let lifetime = null
+  const writeHead = res.writeHead
+  res.writeHead = function (...args) {
+    const value = Number(res.getHeader(LIFETIME_HEADER))
+    if (Number.isFinite(value) && value >= 0) lifetime = Math.min(value, MAX_LIFETIME_MS)
+    res.removeHeader(LIFETIME_HEADER)
+    return writeHead.apply(this, args)
+  }
+  return () => lifetime
+}
 
 /**
  * Express middleware. `databasePath` is the application's SQLite file; `ttlMs` how long a page is
@@ -25,7 +48,11 @@ const MAX_PAGE_BYTES = 1024 * 1024
  * @returns {import('express').RequestHandler}
  */
 export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, skip = () => false }) {
-  if (!ttlMs || ttlMs <= 0) return (req, res, next) => next()
+  if (!ttlMs || ttlMs <= 0)
+    return (req, res, next) => {
+      takeLifetime(res)
+      next()
+    }
   const pages = new LRUCache({ maxSize: maxBytes, sizeCalculation: (page) => page.bytes })
   // Pages being rendered again after their time ran out: meanwhile the others asking for one get the
   // page it replaces (the data is the same; only the clock moved), so a page is rendered by one
@@ -59,17 +86,24 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, sk
     const age = page ? Date.now() - page.storedAt : 0
     const nonce = res.locals.cspNonce
     // Fresh, or out of time by less than its own time again while another request renders it anew.
-    const usable = page && (age <= ttlMs || (refreshing.has(key) && age <= 2 * ttlMs))
+    const usable = page && (age <= page.ttl || (refreshing.has(key) && age <= 2 * page.ttl))
     if (usable) {
+      // The kept pieces with this response's nonce between them, written as they are (no copy).
       const mark = Buffer.from(nonce)
-      const body = Buffer.concat(page.parts.flatMap((part, index) => (index ? [mark, part] : [part])))
       res.status(page.status)
       for (const [name, value] of page.headers) res.setHeader(name, value)
-      res.setHeader('Content-Length', body.length)
-      res.end(body)
+      res.setHeader('Content-Length', page.length + (page.parts.length - 1) * mark.length)
+      res.cork()
+      page.parts.forEach((part, index) => {
+        if (index) res.write(mark)
+        res.write(part)
+      })
+      res.end()
+      res.uncork()
       return
     }
     const seen = now
+    const lifetime = takeLifetime(res)
     refreshing.add(key)
     res.once('close', () => refreshing.delete(key))
     const chunks = []
@@ -100,8 +134,10 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, sk
         if (dataVersion() === seen) {
           // The page in pieces between the places its nonce was written, as bytes ready to send.
           const parts = Buffer.concat(chunks).toString('utf8').split(nonce).map((part) => Buffer.from(part))
+          const length = parts.reduce((sum, part) => sum + part.length, 0)
           const headers = Object.entries(res.getHeaders()).filter(([name]) => !EXCLUDED_HEADERS.has(name))
-          pages.set(key, { status: 200, headers, parts, bytes: bytes + 512, storedAt: Date.now() })
+          const ttl = lifetime() ?? ttlMs
+          if (ttl > 0) pages.set(key, { status: 200, headers, parts, length, bytes: bytes + 512, ttl, storedAt: Date.now() })
         }
       }
       return result

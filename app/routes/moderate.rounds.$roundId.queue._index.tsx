@@ -1,4 +1,4 @@
-import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { STAKEHOLDER_CATEGORIES } from '#db/schema/accounts'
@@ -25,7 +25,7 @@ import { concernLabel, getRound, listConcerns } from '~/modules/rounds/rounds.se
 import cssHref from '~/styles/moderation-queue.css'
 import { requireRole } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
-import { invariantResponse } from '~/utils/http.server'
+import { invariantResponse, pageLifetime } from '~/utils/http.server'
 
 export const handle = { i18n: ['moderation', 'regions'] }
 
@@ -34,6 +34,9 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cssHref }]
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Concord' }]
 
 type FilterError = { name: QueueFilterName | 'after'; message: string }
+
+/** The page depends only on the database and the request: the page cache keeps it until either changes. */
+export const headers: HeadersFunction = () => pageLifetime()
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, 'moderator')

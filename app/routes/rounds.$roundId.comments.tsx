@@ -1,4 +1,4 @@
-import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { STAKEHOLDER_CATEGORIES } from '#db/schema/accounts'
@@ -16,7 +16,7 @@ import { getReadableVersion } from '~/modules/norms/norms.server'
 import { countryName } from '~/modules/regions/regions'
 import { getRoundForReader } from '~/modules/rounds/rounds.server'
 import { db } from '~/utils/db.server'
-import { invariantResponse } from '~/utils/http.server'
+import { invariantResponse, pageLifetime } from '~/utils/http.server'
 import cssHref from '~/styles/rounds.css'
 
 export const handle = { i18n: ['rounds', 'comments', 'regions'] }
@@ -27,6 +27,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.m
 
 type FilterName = (typeof PUBLIC_FILTER_NAMES)[number] | 'before'
 type FilterError = { name: FilterName; message: string }
+
+/** The page depends only on the database and the request: the page cache keeps it until either changes. */
+export const headers: HeadersFunction = () => pageLifetime()
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const param = params.roundId ?? ''

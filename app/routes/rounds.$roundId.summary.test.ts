@@ -5,9 +5,11 @@ import { saveComment } from '~/modules/comments/comments.server'
 import { createNorm } from '~/modules/norms/norms.server'
 import { createRound } from '~/modules/rounds/rounds.server'
 import { publishSummary } from '~/modules/summaries/summaries.server'
+import type { SummaryPageData } from '~/modules/summaries/page.server'
 import { createTestDb } from '~/test/db'
 import type * as DbModule from '~/utils/db.server'
 import type { Db } from '~/utils/db.server'
+import { PAGE_LIFETIME_HEADER, PAGE_LIFETIME_MS } from '~/utils/http.server'
 import { loader as latestLoader } from './rounds.$roundId.summary'
 import { loader as numberedLoader } from './rounds.$roundId.summary_.$number'
 
@@ -149,11 +151,15 @@ describe('public summary routes: lenses', () => {
     })
     expect(saved.ok).toBe(true)
 
-    const page = (await latestLoader({
+    const answer = (await latestLoader({
       request: request(`/rounds/${roundId}/summary?lens=1&organization=au`, 'en'),
       params: { roundId: String(roundId) },
       context,
-    })) as Extract<Awaited<ReturnType<typeof latestLoader>>, { published: true }>
+    })) as unknown as { data: Extract<SummaryPageData, { published: true }>; init: ResponseInit | null }
+    const page = answer.data
+    // The page depends only on the database and the request once the round has closed: the page
+    // cache may keep it for the whole lifetime (it still drops it when anything is written).
+    expect(new Headers(answer.init?.headers).get(PAGE_LIFETIME_HEADER)).toBe(String(PAGE_LIFETIME_MS))
     // The snapshot was published on an empty round: its figures stay at zero.
     expect(page.view.empty).toBe(true)
     expect(page.view.participation.counted.value).toBe(0)

@@ -1,10 +1,13 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { loadSummaryPage } from '~/modules/summaries/page.server'
 import { SummaryErrorBoundary, SummaryPage } from '~/modules/summaries/summary-page'
 import cssHref from '~/styles/summaries.css'
 
 export const handle = { i18n: ['summaries', 'rounds', 'regions'] }
+
+/** Kept by the page cache as long as the loader says (http.server.ts, pageLifetime). */
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: cssHref }]
 

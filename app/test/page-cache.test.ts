@@ -7,6 +7,7 @@ import express from 'express'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 // The server's own middleware (plain JavaScript beside server.js).
 import { pageCache } from '../../page-cache.js'
+import { PAGE_LIFETIME_HEADER, PAGE_LIFETIME_MS } from '~/utils/http.server'
 
 /**
  * A server like Concord's: a nonce per response, the page cache, then a "page" that says how many
@@ -43,6 +44,11 @@ function serve(file: string, ttlMs: number) {
   app.get('/missing', (req, res) => {
     renders += 1
     res.status(404).type('html').send(`<p>${renders}</p>`)
+  })
+  app.get('/lasting', (req, res) => {
+    renders += 1
+    const notes = writer.prepare('select count(*) from notes').pluck().get()
+    res.set(PAGE_LIFETIME_HEADER, String(req.query.ms)).type('html').send(`<p>lasting render ${renders}, notes ${notes}</p>`)
   })
   app.get('/slow', (req, res) => {
     renders += 1
@@ -81,7 +87,12 @@ afterEach(async () => {
 
 const get = async (pathname: string, headers: Record<string, string> = {}) => {
   const response = await fetch(app.url() + pathname, { headers })
-  return { status: response.status, text: await response.text(), length: response.headers.get('content-length') }
+  return {
+    status: response.status,
+    text: await response.text(),
+    length: response.headers.get('content-length'),
+    lifetime: response.headers.get(PAGE_LIFETIME_HEADER),
+  }
 }
 
 describe('the page cache', () => {
@@ -164,11 +175,39 @@ describe('the page cache', () => {
     expect(said.get('Cache-Control')).toContain('no-store')
   })
 
-  it('is off when its time is 0', async () => {
+  it('keeps a page that depends only on the data as long as it says, until the data changes, and never sends the word on', async () => {
+    app = serve(path.join(dir, 'g.db'), 150)
+    await new Promise((resolve) => app.server.once('listening', resolve))
+    const first = await get('/lasting?ms=60000')
+    expect(first.text).toBe('<p>lasting render 1, notes 0</p>')
+    expect(first.lifetime).toBeNull()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const kept = await get('/lasting?ms=60000')
+    expect(kept.text).toBe('<p>lasting render 1, notes 0</p>')
+    expect(kept.lifetime).toBeNull()
+    await get('/write?text=a')
+    expect((await get('/lasting?ms=60000')).text).toBe('<p>lasting render 2, notes 1</p>')
+    // A page whose time is up when it is made (the clock changes it now) is not kept at all.
+    await get('/lasting?ms=0')
+    await get('/lasting?ms=0')
+    expect(app.renders).toBe(4)
+  })
+
+  it('is told by the public comments and the moderation queue that they depend only on the data', async () => {
+    const none = new Headers()
+    const args = { actionHeaders: none, loaderHeaders: none, parentHeaders: none, errorHeaders: undefined }
+    for (const route of [await import('../routes/rounds.$roundId.comments'), await import('../routes/moderate.rounds.$roundId.queue._index')])
+      expect(new Headers(route.headers(args)).get(PAGE_LIFETIME_HEADER)).toBe(String(PAGE_LIFETIME_MS))
+  })
+
+  it('is off when its time is 0, and still never sends the lifetime on', async () => {
     app = serve(path.join(dir, 'e.db'), 0)
     await new Promise((resolve) => app.server.once('listening', resolve))
     await get('/rounds/1')
     await get('/rounds/1')
     expect(app.renders).toBe(2)
+    expect((await get('/lasting?ms=60000')).lifetime).toBeNull()
+    await get('/lasting?ms=60000')
+    expect(app.renders).toBe(4)
   })
 })

@@ -27,3 +27,19 @@ export async function readFormData(request: Request) {
     throw new Response('Bad request', { status: 400 })
   }
 }
+
+/**
+ * The response header by which a page that depends on nothing but the database and the request
+ * tells the page cache in front of the application (page-cache.js) how long it may be kept, in
+ * milliseconds; the cache still drops it as soon as the database changes, and removes the header
+ * before the answer leaves the server.
+ */
+export const PAGE_LIFETIME_HEADER = 'X-Concord-Page-Lifetime'
+/** How long such a page is kept when nothing changes. */
+export const PAGE_LIFETIME_MS = 60_000
+
+/** The lifetime header of such a page; `until`: the instant the clock changes it (a round opening or closing). */
+export function pageLifetime(until?: Date | null, now = new Date()) {
+  const ms = until ? Math.min(PAGE_LIFETIME_MS, until.getTime() - now.getTime()) : PAGE_LIFETIME_MS
+  return { [PAGE_LIFETIME_HEADER]: String(Math.max(0, Math.floor(ms))) }
+}

@@ -13,7 +13,7 @@ import { getReadableVersion } from '~/modules/norms/norms.server'
 import { getRoundForReader } from '~/modules/rounds/rounds.server'
 import { getUser } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
-import { invariantResponse } from '~/utils/http.server'
+import { invariantResponse, pageLifetime } from '~/utils/http.server'
 import { CSV_TABLES } from './exports.server'
 import {
   getSnapshot,
@@ -227,17 +227,22 @@ export async function loadSummaryPage(request: Request, roundParam: string | und
           lens: active ? downloadLinks(`version=${snapshot.number}&${lensQuery}`, true) : null,
         }
 
-  return {
-    ...base,
-    title: `${t('page.title')} · ${round.title} · Concord`,
-    published: true as const,
-    downloads,
-    preview: source.kind === 'draft',
-    snapshot,
-    newer,
-    view,
-    lens,
-  }
+  // The page changes with the database, and with the clock only when the round opens or closes.
+  const clockChange = now < round.opensAt ? round.opensAt : now < round.closesAt ? round.closesAt : null
+  return data(
+    {
+      ...base,
+      title: `${t('page.title')} · ${round.title} · Concord`,
+      published: true as const,
+      downloads,
+      preview: source.kind === 'draft',
+      snapshot,
+      newer,
+      view,
+      lens,
+    },
+    { headers: pageLifetime(clockChange, now) },
+  )
 }
 
 function lensValueLabel(filter: LensFilter, value: string, language: Language, t: TFunction) {
@@ -254,4 +259,6 @@ function lensValueLabel(filter: LensFilter, value: string, language: Language, t
   }
 }
 
-export type SummaryPageData = Awaited<ReturnType<typeof loadSummaryPage>>
+/** The page's data, as the loader answers it (with its status and headers) and as the page reads it. */
+type Answered<T> = T extends { data: infer Data; init: ResponseInit | null } ? Data : T
+export type SummaryPageData = Answered<Awaited<ReturnType<typeof loadSummaryPage>>>
