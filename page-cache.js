@@ -54,10 +54,11 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, sk
       next()
     }
   const pages = new LRUCache({ maxSize: maxBytes, sizeCalculation: (page) => page.bytes })
-  // Pages being rendered again after their time ran out: meanwhile the others asking for one get the
-  // page it replaces (the data is the same; only the clock moved), so a page is rendered by one
+  // Pages being rendered, each with the promise of its rendering's end. Meanwhile the others asking
+  // for the page get the one it replaces if its time ran out only lately (the data is the same; only
+  // the clock moved), or else wait for the rendering and take its page: a page is rendered by one
   // request at a time instead of by every reader that arrives in the same instant.
-  const refreshing = new Set()
+  const rendering = new Map()
   let version = null
   let dataVersion = () => 0
   const openVersion = () => {
@@ -76,17 +77,22 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, sk
     if (req.method !== 'GET' || skip(req)) return next()
     // The database is created by the first request's migrations; until then nothing is kept.
     if (version === null && !openVersion()) return next()
+    const key = `${req.originalUrl}\u0001${req.get('cookie') ?? ''}\u0001${req.get('accept-language') ?? ''}`
+    answer(key, req, res, next, false)
+  }
+
+  function answer(key, req, res, next, waited) {
     const now = dataVersion()
     if (now !== version) {
       pages.clear()
       version = now
     }
-    const key = `${req.originalUrl}\u0001${req.get('cookie') ?? ''}\u0001${req.get('accept-language') ?? ''}`
     const page = pages.get(key)
     const age = page ? Date.now() - page.storedAt : 0
     const nonce = res.locals.cspNonce
     // Fresh, or out of time by less than its own time again while another request renders it anew.
-    const usable = page && (age <= page.ttl || (refreshing.has(key) && age <= 2 * page.ttl))
+    const pending = rendering.get(key)
+    const usable = page && (age <= page.ttl || (pending && age <= 2 * page.ttl))
     if (usable) {
       // The kept pieces with this response's nonce between them, written as they are (no copy).
       const mark = Buffer.from(nonce)
@@ -102,10 +108,20 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, sk
       res.uncork()
       return
     }
+    if (pending && !waited) {
+      // Once: if that rendering's page is not kept (or the data changed meanwhile), render it here.
+      pending.then(() => answer(key, req, res, next, true))
+      return
+    }
     const seen = now
     const lifetime = takeLifetime(res)
-    refreshing.add(key)
-    res.once('close', () => refreshing.delete(key))
+    let rendered
+    const promise = new Promise((resolve) => (rendered = resolve))
+    if (!pending) rendering.set(key, promise)
+    res.once('close', () => {
+      if (rendering.get(key) === promise) rendering.delete(key)
+      rendered()
+    })
     const chunks = []
     let bytes = 0
     let keep = true

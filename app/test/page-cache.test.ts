@@ -149,12 +149,25 @@ describe('the page cache', () => {
     expect(others.map((other) => other.text)).toEqual(['<p>slow render 1</p>', '<p>slow render 1</p>'])
     expect((await again).text).toContain('slow render 2')
     expect(app.renders).toBe(2)
-    // Never a page older than twice its time: after that a reader waits for a rendering of its own.
+    // Never a page older than twice its time: after that a reader waits for the rendering under way.
     await new Promise((resolve) => setTimeout(resolve, 650))
     const late = get('/slow')
     await new Promise((resolve) => setTimeout(resolve, 50))
-    expect((await get('/slow')).text).toContain('slow render 4')
+    expect((await get('/slow')).text).toContain('slow render 3')
     expect((await late).text).toContain('slow render 3')
+    expect(app.renders).toBe(3)
+  })
+
+  it('renders a page not kept yet once for all who ask for it at the same time', async () => {
+    app = serve(path.join(dir, 'h.db'), 60_000)
+    await new Promise((resolve) => app.server.once('listening', resolve))
+    const answers = await Promise.all(Array.from({ length: 5 }, () => get('/slow')))
+    expect(answers.map((answer) => answer.text)).toEqual(Array(5).fill('<p>slow render 1</p>'))
+    expect(app.renders).toBe(1)
+    // A page that is not kept is rendered for each of them, one after the other's rendering.
+    const before = app.renders
+    await Promise.all([get('/no-store'), get('/no-store'), get('/no-store')])
+    expect(app.renders - before).toBe(3)
   })
 
   it('does not keep answers with no-store, a cookie, another status or type, or skipped paths', async () => {
