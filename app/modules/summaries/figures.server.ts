@@ -124,13 +124,15 @@ function loadUnits(db: Db, roundId: number, lens: Lens): Units {
       if (groupId !== null) ofGroup.set(groupId, outcome)
     }
     // The concerns moderators confirmed, with the suggestion's score for each, by comment.
+    const concernKeys = new Map(db.values<[number, string]>(sql`select id, key from concerns where round_id = ${roundId}`))
     const confirmed = new Map<number, { key: string; score: number | null }[]>()
-    for (const [commentId, key, score] of db.values<[number, string, number | null]>(sql`
-      select m.comment_id, k.key, s.score
+    for (const [commentId, concernId, score] of db.values<[number, number, number | null]>(sql`
+      select m.comment_id, m.concern_id, s.score
       from concerns k
       join comment_concerns m on m.concern_id = k.id and m.source = 'moderator'
       left join comment_concerns s on s.comment_id = m.comment_id and s.concern_id = m.concern_id and s.source = 'suggested'
       where k.round_id = ${roundId}`)) {
+      const key = concernKeys.get(concernId)!
       const list = confirmed.get(commentId)
       if (list) list.push({ key, score })
       else confirmed.set(commentId, [{ key, score }])
