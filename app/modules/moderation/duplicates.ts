@@ -49,7 +49,8 @@ const SEED_ARRAY = Int32Array.from(SEEDS)
 /**
  * The MinHash signature of a normalised text as 32 × 8 hex digits; null when the text is too short.
  * A shingle is `size` consecutive code points; its base hash is FNV-1a over its UTF-16 units, read
- * in place; each distinct shingle then updates the 32 minima.
+ * in place; each shingle then updates the 32 minima (a repeated shingle changes none, and looking
+ * repeats up in a set cost more than hashing them again).
  */
 export function minhash(normalized: string): string | null {
   // Where each code point starts, and one past the end.
@@ -67,13 +68,10 @@ export function minhash(normalized: string): string | null {
   const { size, minLength } = shingling(normalized, length)
   if (length < minLength) return null
   const mins = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff)
-  const seen = new Set<number>()
   for (let i = 0; i + size <= length; i++) {
     let h = 0x811c9dc5
     for (let u = offsets[i]!, end = offsets[i + size]!; u < end; u++) h = Math.imul(h ^ normalized.charCodeAt(u), 0x01000193)
     const base = h >>> 0
-    if (seen.has(base)) continue
-    seen.add(base)
     for (let k = 0; k < SIGNATURE_SIZE; k++) {
       let x = base ^ SEED_ARRAY[k]!
       x = Math.imul(x ^ (x >>> 16), 0x85ebca6b)
