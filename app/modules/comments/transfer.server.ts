@@ -773,6 +773,50 @@ export async function importComments(
   return storeRows(db, roundId, rows, analysed, actorId, { now, report, fileName: options.fileName ?? null, groupInMemoryUpTo: options.groupInMemoryUpTo })
 }
 
+/**
+ * The counting triggers an import sets aside (by name, so a trigger added later keeps firing row by
+ * row): the insert of a submitted comment (comment_counts_insert, migration 0003) and of a comment's
+ * first suggested concern (comment_counts_suggestion_insert, 0004).
+ */
+const COUNTED_BY_IMPORT = ['comment_counts_insert', 'comment_counts_suggestion_insert']
+
+/**
+ * Adds the imported comments (ids firstId to lastId of the round, inserted by this transaction) to
+ * comment_counts as the triggers set aside would have, one grouped statement per dimension.
+ */
+function countImported(client: Db['$client'], roundId: number, firstId: number, lastId: number, setAside: ReadonlySet<string>) {
+  const upsert = 'on conflict (round_id, dimension, value, moderation, review_state, published) do update set n = n + excluded.n'
+  const imported = `from comments c where c.round_id = ? and c.id between ? and ? and c.imported = 1 and c.status = 'submitted'`
+  if (setAside.has('comment_counts_insert')) {
+    const dimensions: [string, string][] = [
+      ['all', `''`],
+      ['clause', `coalesce(cast(c.clause_id as text), '')`],
+      ['category', 'c.category'],
+      ['region', `coalesce(c.region_code, '')`],
+      ['language', `coalesce(c.declared_language, '')`],
+    ]
+    for (const [dimension, value] of dimensions) {
+      client
+        .prepare(
+          `insert into comment_counts (round_id, dimension, value, moderation, review_state, published, n)
+           select c.round_id, '${dimension}', ${value}, c.moderation, c.review_state, c.consent <> 'private', count(*) ${imported}
+           group by 1, 2, 3, 4, 5, 6 ${upsert}`,
+        )
+        .run(roundId, firstId, lastId)
+    }
+  }
+  if (setAside.has('comment_counts_suggestion_insert')) {
+    client
+      .prepare(
+        `insert into comment_counts (round_id, dimension, value, moderation, review_state, published, n)
+         select c.round_id, 'suggested', '', c.moderation, c.review_state, c.consent <> 'private', count(*) ${imported}
+           and exists (select 1 from comment_concerns cc where cc.comment_id = c.id and cc.source = 'suggested')
+         group by 1, 2, 3, 4, 5, 6 ${upsert}`,
+      )
+      .run(roundId, firstId, lastId)
+  }
+}
+
 class RefsChanged extends Error {
   constructor(readonly errors: RowError[], readonly errorCount: number) {
     super('The round changed since the file was checked')
@@ -802,6 +846,14 @@ function storeRows(
 
       // The same connection as the transaction: its prepared statements run inside it.
       const client = db.$client
+      // The triggers that count each inserted comment and its first suggestion (migrations 0003,
+      // 0004) are set aside for this transaction and the counts brought up to date once at the end,
+      // by the same rules (countImported); DDL is transactional, so they come back with the rows,
+      // or stay as they were when the import is rolled back.
+      const setAside = client
+        .prepare(`select name, sql from sqlite_master where type = 'trigger' and name in (${COUNTED_BY_IMPORT.map(() => '?').join(', ')})`)
+        .all(...COUNTED_BY_IMPORT) as { name: string; sql: string }[]
+      for (const trigger of setAside) client.exec(`drop trigger "${trigger.name}"`)
       const insertComment = client.prepare(`
         insert into comments (round_id, clause_id, author_id, external_id, imported, position, text, proposed_text,
           declared_language, detected_language, consent, status, review_state, receipt, category, organization_name,
@@ -960,6 +1012,8 @@ function storeRows(
           select id, 1, status, clause_id, position, text, proposed_text, declared_language, consent, ${at}
           from comments where round_id = ${roundId} and id between ${firstId} and ${lastId} and imported = 1`)
       }
+      if (firstId !== null && lastId !== null) countImported(client, roundId, firstId, lastId, new Set(setAside.map((trigger) => trigger.name)))
+      for (const trigger of setAside) client.exec(trigger.sql)
       if (touchedGroups.size) {
         const ids = JSON.stringify([...touchedGroups])
         const near = JSON.stringify([...nearGroups])

@@ -37,6 +37,7 @@ import {
 import { analyseComment } from './analysis'
 import { analyseInThreads } from './analysis-pool.server'
 import { loadModel } from '~/modules/concerns/concerns.server'
+import { recountComments } from './counts.server'
 
 /**
  * Real comments from a real public consultation (../shared/corpus/en-brexit-consensus-comments.csv,
@@ -223,6 +224,47 @@ describe('importing a good file', () => {
     const result = await importFile(db, roundId, csvFile([{ stakeholder_category: 'research', text }], '\r\n'))
     expect(result.imported).toBe(1)
     expect(roundComments(db, roundId)[0]!.text).toBe(text)
+  })
+})
+
+describe('the counts of an imported round', () => {
+  const counts = (db: Db) =>
+    db.$client
+      .prepare('select round_id, dimension, value, moderation, review_state, published, n from comment_counts where n <> 0 order by 1, 2, 3, 4, 5, 6')
+      .all()
+  const triggers = (db: Db) => db.$client.prepare("select name, sql from sqlite_master where type = 'trigger' order by name").all()
+
+  it('are what counting the comments again gives, and the counting triggers are back as they were', async () => {
+    const { db, roundId, makeRound } = setup()
+    const other = makeRound('Other round')
+    const before = triggers(db)
+    expect(before.length).toBeGreaterThan(0)
+    const rows = (prefix: string) =>
+      [...BREXIT, ...FRENCH_AND_CHINESE].flatMap((text, i) => [
+        { external_id: `${prefix}${i}`, clause: ['1', '2', '2.a', ''][i % 4], stakeholder_category: i % 2 ? 'research' : 'government', country: ['KE', 'FR', '', 'CN'][i % 4], text },
+        { external_id: `${prefix}${i}-l`, stakeholder_category: 'civil_society', language: ['en', 'fr', ''][i % 3], text: `${text} Again.`, concerns: i % 2 ? 'human_rights' : '' },
+      ])
+    await importFile(db, roundId, csvFile(rows('a')))
+    await importFile(db, other, csvFile(rows('b')))
+    // A second file into a round that has comments and counts already.
+    await importFile(db, roundId, csvFile(rows('c')))
+    expect(triggers(db)).toEqual(before)
+    const imported = counts(db)
+    expect(imported.some((row) => (row as { dimension: string }).dimension === 'suggested')).toBe(true)
+    recountComments(db)
+    expect(imported).toEqual(counts(db))
+  })
+
+  it('stay as they were, triggers included, when the import fails inside its transaction', async () => {
+    const { db, roundId } = setup()
+    await importFile(db, roundId, csvFile([{ external_id: 'x', stakeholder_category: 'research', text: BREXIT[0] }]))
+    const checked = await checkCommentFile(db, roundId, csvFile([{ stakeholder_category: 'research', text: BREXIT[1] }]), 'csv')
+    if (!checked.ok) throw new Error('expected a good file')
+    // A write the import makes after it has set the counting triggers aside fails.
+    db.$client.exec("create trigger refuse_sketches before insert on comment_sketches begin select raise(abort, 'refused'); end")
+    const before = { counts: counts(db), triggers: triggers(db), comments: roundComments(db, roundId).length }
+    await expect(importComments(db, roundId, checked.rows, null)).rejects.toThrow('refused')
+    expect({ counts: counts(db), triggers: triggers(db), comments: roundComments(db, roundId).length }).toEqual(before)
   })
 })
 
