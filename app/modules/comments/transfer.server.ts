@@ -785,36 +785,51 @@ const COUNTED_BY_IMPORT = ['comment_counts_insert', 'comment_counts_suggestion_i
  * comment_counts as the triggers set aside would have, one grouped statement per dimension.
  */
 function countImported(client: Db['$client'], roundId: number, firstId: number, lastId: number, setAside: ReadonlySet<string>) {
-  const upsert = 'on conflict (round_id, dimension, value, moderation, review_state, published) do update set n = n + excluded.n'
-  const imported = `from comments c where c.round_id = ? and c.id between ? and ? and c.imported = 1 and c.status = 'submitted'`
-  if (setAside.has('comment_counts_insert')) {
-    const dimensions: [string, string][] = [
-      ['all', `''`],
-      ['clause', `coalesce(cast(c.clause_id as text), '')`],
-      ['category', 'c.category'],
-      ['region', `coalesce(c.region_code, '')`],
-      ['language', `coalesce(c.declared_language, '')`],
-    ]
-    for (const [dimension, value] of dimensions) {
-      client
-        .prepare(
-          `insert into comment_counts (round_id, dimension, value, moderation, review_state, published, n)
-           select c.round_id, '${dimension}', ${value}, c.moderation, c.review_state, c.consent <> 'private', count(*) ${imported}
-           group by 1, 2, 3, 4, 5, 6 ${upsert}`,
-        )
-        .run(roundId, firstId, lastId)
+  // One pass over the imported comments, grouped by every value a count depends on (the triggers'
+  // expressions), then summed per dimension here.
+  const groups = client
+    .prepare(
+      `select coalesce(cast(c.clause_id as text), '') as clause, c.category as category, coalesce(c.region_code, '') as region,
+         coalesce(c.declared_language, '') as language, c.moderation as moderation, c.review_state as reviewState,
+         c.consent <> 'private' as published,
+         exists (select 1 from comment_concerns cc where cc.comment_id = c.id and cc.source = 'suggested') as suggested,
+         count(*) as n
+       from comments c where c.round_id = ? and c.id between ? and ? and c.imported = 1 and c.status = 'submitted'
+       group by 1, 2, 3, 4, 5, 6, 7, 8`,
+    )
+    .all(roundId, firstId, lastId) as {
+    clause: string
+    category: string
+    region: string
+    language: string
+    moderation: string
+    reviewState: string
+    published: number
+    suggested: number
+    n: number
+  }[]
+  const sums = new Map<string, { dimension: string; value: string; moderation: string; reviewState: string; published: number; n: number }>()
+  const add = (dimension: string, value: string, group: (typeof groups)[number]) => {
+    const key = JSON.stringify([dimension, value, group.moderation, group.reviewState, group.published])
+    const sum = sums.get(key)
+    if (sum) sum.n += group.n
+    else sums.set(key, { dimension, value, moderation: group.moderation, reviewState: group.reviewState, published: group.published, n: group.n })
+  }
+  for (const group of groups) {
+    if (setAside.has('comment_counts_insert')) {
+      add('all', '', group)
+      add('clause', group.clause, group)
+      add('category', group.category, group)
+      add('region', group.region, group)
+      add('language', group.language, group)
     }
+    if (setAside.has('comment_counts_suggestion_insert') && group.suggested) add('suggested', '', group)
   }
-  if (setAside.has('comment_counts_suggestion_insert')) {
-    client
-      .prepare(
-        `insert into comment_counts (round_id, dimension, value, moderation, review_state, published, n)
-         select c.round_id, 'suggested', '', c.moderation, c.review_state, c.consent <> 'private', count(*) ${imported}
-           and exists (select 1 from comment_concerns cc where cc.comment_id = c.id and cc.source = 'suggested')
-         group by 1, 2, 3, 4, 5, 6 ${upsert}`,
-      )
-      .run(roundId, firstId, lastId)
-  }
+  const upsert = client.prepare(
+    `insert into comment_counts (round_id, dimension, value, moderation, review_state, published, n) values (?, ?, ?, ?, ?, ?, ?)
+     on conflict (round_id, dimension, value, moderation, review_state, published) do update set n = n + excluded.n`,
+  )
+  for (const sum of sums.values()) upsert.run(roundId, sum.dimension, sum.value, sum.moderation, sum.reviewState, sum.published, sum.n)
 }
 
 class RefsChanged extends Error {
@@ -922,9 +937,11 @@ function storeRows(
         if (!minhash || !parts) return null
         // As findDuplicate's query: each band's oldest MAX_CANDIDATES, then the oldest MAX_CANDIDATES of those.
         const ids = new Set<number>()
-        parts.forEach((value, band) => {
-          for (const id of (byBand.get(`${band}:${value}`) ?? []).slice(0, MAX_CANDIDATES)) ids.add(id)
-        })
+        for (let band = 0; band < parts.length; band++) {
+          const list = byBand.get(`${band}:${parts[band]}`)
+          if (list) for (let j = 0, end = Math.min(list.length, MAX_CANDIDATES); j < end; j++) ids.add(list[j]!)
+        }
+        if (!ids.size) return null
         const candidates = [...ids]
           .sort((x, y) => x - y)
           .slice(0, MAX_CANDIDATES)
@@ -933,6 +950,8 @@ function storeRows(
         return near ? { id: near.id, groupId: near.groupId, kind: 'near' } : null
       }
 
+      // The random bytes of every receipt, drawn at once.
+      const receiptBytes = crypto.randomBytes(12 * total)
       const touchedGroups = new Set<number>()
       const nearGroups = new Set<number>()
       const examples: { tokens: string[]; keys: string[] }[] = []
@@ -973,7 +992,7 @@ function storeRows(
             row.language ?? detected,
             detected,
             labelled ? 'reviewed' : 'unreviewed',
-            newReceipt(),
+            newReceipt(receiptBytes.subarray(i * 12, i * 12 + 12)),
             row.category,
             row.organization,
             row.countryCode,

@@ -85,20 +85,15 @@ export function minhash(normalized: string): string | null {
   return signature
 }
 
-/** FNV-1a over the UTF-16 units: the shingle's base hash, and the band keys' hash. */
-function fnv1a(value: string) {
-  let h = 0x811c9dc5
-  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193)
-  return h >>> 0
-}
-
-/** The LSH band keys of a signature: band i is the hash of its 4 minima. */
+/** The LSH band keys of a signature: band i is the FNV-1a hash of the UTF-16 units of its 4 minima (in hex), read in place. */
 export function bands(signature: string) {
-  return Array.from({ length: BANDS }, (_, band) =>
-    fnv1a(signature.slice(band * ROWS * 8, (band + 1) * ROWS * 8))
-      .toString(16)
-      .padStart(8, '0'),
-  )
+  const keys: string[] = []
+  for (let band = 0; band < BANDS; band++) {
+    let h = 0x811c9dc5
+    for (let i = band * ROWS * 8, end = (band + 1) * ROWS * 8; i < end; i++) h = Math.imul(h ^ signature.charCodeAt(i), 0x01000193)
+    keys.push((h >>> 0).toString(16).padStart(8, '0'))
+  }
+  return keys
 }
 
 /** The share of equal minima: an unbiased estimate of the Jaccard similarity of the two texts. */
