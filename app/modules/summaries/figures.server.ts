@@ -93,17 +93,19 @@ type Units = {
   /** Own outcome, else the duplicate group's; null while pending. */
   outcomes: Map<string | null, number>
   /** The moderators' concerns: by concern, category and region; by clause and concern. */
-  concerns: Map<string, { key: string; category: StakeholderCategory; regionCode: string | null; n: number }>
-  clauseConcerns: Map<string, ClauseConcern>
-  /** Quotable comments by confirmed concern, with the suggestion's score for it. */
+  confirmed: Map<string, Map<Kind, Map<Origin, number>>>
+  /** By confirmed concern, its quotable comments with the highest suggestion score for it (earliest first on ties), best first. */
   concernQuotes: Map<string, { unit: Unit; score: number }[]>
   /** The quotable comment with the highest suggestion score, by clause and position. */
   clauseQuotes: Map<string, { unit: Unit; best: number }>
-  proposals: Map<string, Proposal>
+  /** By clause, then by duplicate group (or minus the comment's id, alone). */
+  proposals: Map<number | null, Map<number, Proposal>>
   campaigns: Unit[]
 }
 
 const SCAN_PAGE = 20_000
+/** Representative quotes per concern. */
+const QUOTES_PER_GROUP = 3
 
 /**
  * Reads the round's visible submitted comments under the lens once, a page of ids at a time, each
@@ -145,8 +147,7 @@ function loadUnits(db: Db, roundId: number, lens: Lens): Units {
       origins: [],
       participants: new Map(),
       outcomes: new Map(),
-      concerns: new Map(),
-      clauseConcerns: new Map(),
+      confirmed: new Map(),
       concernQuotes: new Map(),
       clauseQuotes: new Map(),
       proposals: new Map(),
@@ -168,7 +169,15 @@ function loadUnits(db: Db, roundId: number, lens: Lens): Units {
         where c.round_id = ${roundId} and c.status = 'submitted' and c.moderation = 'visible' and ${lensWhere(lens)}
           and c.id > ${after}
         order by c.id limit ${SCAN_PAGE}`)
-      for (const [id, group, authorId, said, from, best] of rows) {
+      for (let index = 0; index < rows.length; index++) {
+        // (Indexed rather than destructured in a for-of: a million times, that is a second.)
+        const row = rows[index]!
+        const id = row[0]
+        const group = row[1]
+        const authorId = row[2]
+        const said = row[3]
+        const from = row[4]
+        const best = row[5]
         let kind = kinds.get(said)
         if (!kind) {
           kind = parseKind(said)
@@ -227,27 +236,31 @@ function loadUnits(db: Db, roundId: number, lens: Lens): Units {
         }
 
         for (const { key, score } of confirmed.get(id) ?? []) {
-          const byOrigin = `${key}\u0000${kind.category}\u0000${origin.regionCode}`
-          const counts = units.concerns.get(byOrigin)
-          if (counts) counts.n++
-          else units.concerns.set(byOrigin, { key, category: kind.category, regionCode: origin.regionCode, n: 1 })
-          const byClause = `${kind.clauseId}\u0000${key}`
-          const clause = units.clauseConcerns.get(byClause)
-          if (clause) clause.count++
-          else units.clauseConcerns.set(byClause, { clauseId: kind.clauseId, key, count: 1 })
+          let byKind = units.confirmed.get(key)
+          if (!byKind) units.confirmed.set(key, (byKind = new Map()))
+          let byOrigin = byKind.get(kind)
+          if (!byOrigin) byKind.set(kind, (byOrigin = new Map()))
+          byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + 1)
           if (kind.consent !== 'private') {
-            const candidates = units.concernQuotes.get(key)
-            const candidate = { unit: (unit ??= plainUnit(id, kind, origin, group)), score: score ?? 0 }
-            if (candidates) candidates.push(candidate)
-            else units.concernQuotes.set(key, [candidate])
+            // The ids ascend: a later comment goes before another only with a higher score.
+            let leaders = units.concernQuotes.get(key)
+            if (!leaders) units.concernQuotes.set(key, (leaders = []))
+            const value = score ?? 0
+            if (leaders.length < QUOTES_PER_GROUP || value > leaders[leaders.length - 1]!.score) {
+              let at = leaders.length
+              while (at > 0 && value > leaders[at - 1]!.score) at--
+              leaders.splice(at, 0, { unit: (unit ??= plainUnit(id, kind, origin, group)), score: value })
+              if (leaders.length > QUOTES_PER_GROUP) leaders.pop()
+            }
           }
         }
 
         if (kind.position === 'amend' && kind.proposes && kind.consent !== 'private') {
-          const key = `${kind.clauseId}:${group || -id}`
-          let proposal = units.proposals.get(key)
+          let ofClause = units.proposals.get(kind.clauseId)
+          if (!ofClause) units.proposals.set(kind.clauseId, (ofClause = new Map()))
+          let proposal = ofClause.get(group || -id)
           if (!proposal)
-            units.proposals.set(key, (proposal = { clauseId: kind.clauseId, first: id, comments: 0, members: [], campaigns: [], plain: 0 }))
+            ofClause.set(group || -id, (proposal = { clauseId: kind.clauseId, first: id, comments: 0, members: [], campaigns: [], plain: 0 }))
           proposal.comments++
           proposal.members.push(id)
           if (unit?.campaign) proposal.campaigns.push(unit)
@@ -458,7 +471,9 @@ export type Figures = ReturnType<typeof buildFigures>
 
 /** Each concern across categories and regions: comments whose concerns a moderator confirmed. */
 function concernFigures(db: Db, roundId: number, lens: Lens) {
-  const rows = [...unitsOf(db, roundId, lens).concerns.values()]
+  const rows: { key: string; category: StakeholderCategory; regionCode: string | null; n: number }[] = []
+  for (const [key, byKind] of unitsOf(db, roundId, lens).confirmed)
+    for (const [kind, byOrigin] of byKind) for (const [origin, n] of byOrigin) rows.push({ key, category: kind.category, regionCode: origin.regionCode, n })
   const concerns = db.all<{ key: string; labels: string; keyPoints: string; sortOrder: number }>(sql`
     select key, labels, key_points as keyPoints, sort_order as sortOrder from concerns where round_id = ${roundId} order by sort_order, id`)
   return concerns.map((concern) => {
@@ -540,7 +555,6 @@ export type Quote = {
   translations: Record<string, string>
 }
 
-const QUOTES_PER_GROUP = 3
 
 /**
  * Representative quotes, by a stated method: for each concern, the published comments confirmed
@@ -554,12 +568,7 @@ export function representativeQuotes(db: Db, roundId: number, lens: Lens = EMPTY
   // For each concern: its confirmed comments by the suggestion's score for it, earliest first on ties.
   const concernPicks = [...units.concernQuotes.entries()]
     .sort(([a], [b]) => byText(a, b))
-    .flatMap(([groupKey, candidates]) =>
-      [...candidates]
-        .sort((a, b) => b.score - a.score || a.unit.id - b.unit.id)
-        .slice(0, QUOTES_PER_GROUP)
-        .map(({ unit }) => ({ unit, groupKey })),
-    )
+    .flatMap(([groupKey, leaders]) => leaders.map(({ unit }) => ({ unit, groupKey })))
   // For each clause and position: the comment with the highest suggestion score, earliest on ties.
   const clausePicks = [...units.clauseQuotes.entries()]
     .map(([groupKey, { unit }]) => ({ unit, groupKey }))
@@ -608,16 +617,10 @@ export function proposedAmendments(db: Db, roundId: number, lens: Lens = EMPTY, 
   // Published amendments with a proposed text, grouped by clause and duplicate group (or alone): the
   // most proposed per clause (by comments, then earliest), then each clause's by proposers.
   const proposers = (proposal: Proposal) => proposal.campaigns.reduce((sum, unit) => sum + unit.signatories, proposal.plain)
-  const ranked = new Map<number | null, Proposal[]>()
-  for (const proposal of unitsOf(db, roundId, lens).proposals.values()) {
-    const list = ranked.get(proposal.clauseId) ?? []
-    ranked.set(proposal.clauseId, list)
-    list.push(proposal)
-  }
-  const chosen = [...ranked.entries()]
+  const chosen = [...unitsOf(db, roundId, lens).proposals.entries()]
     .sort(([a], [b]) => clauseOrder(a, b))
-    .flatMap(([, list]) =>
-      list
+    .flatMap(([, ofClause]) =>
+      [...ofClause.values()]
         .sort((a, b) => b.comments - a.comments || a.first - b.first)
         .slice(0, perClause)
         .sort((a, b) => proposers(b) - proposers(a)),
@@ -650,9 +653,18 @@ export type ClauseConcern = { clauseId: number | null; key: string; count: numbe
  * concern a moderator confirmed, by the counting rules above (a campaign once), most raised first.
  */
 export function clauseConcerns(db: Db, roundId: number, lens: Lens = EMPTY): ClauseConcern[] {
-  return [...unitsOf(db, roundId, lens).clauseConcerns.values()].sort(
-    (a, b) => clauseOrder(a.clauseId, b.clauseId) || b.count - a.count || byText(a.key, b.key),
-  )
+  const counts = new Map<number | null, Map<string, ClauseConcern>>()
+  for (const [key, byKind] of unitsOf(db, roundId, lens).confirmed)
+    for (const [kind, byOrigin] of byKind) {
+      let ofClause = counts.get(kind.clauseId)
+      if (!ofClause) counts.set(kind.clauseId, (ofClause = new Map()))
+      const row = ofClause.get(key) ?? { clauseId: kind.clauseId, key, count: 0 }
+      ofClause.set(key, row)
+      for (const n of byOrigin.values()) row.count += n
+    }
+  return [...counts.values()]
+    .flatMap((ofClause) => [...ofClause.values()])
+    .sort((a, b) => clauseOrder(a.clauseId, b.clauseId) || b.count - a.count || byText(a.key, b.key))
 }
 
 export type CampaignFigure = {
