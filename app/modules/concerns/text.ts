@@ -254,15 +254,7 @@ function segmentPieces(folded: string, lang: string, pieces: Piece[]) {
     if (!segment.isWordLike) continue
     // A word lies inside one piece.
     while (pieces[at]!.end <= from + segment.index) at++
-    const words = found[at]!
-    let form = segment.segment
-    const elided = ELIDING_LANGUAGES.has(lang) ? ELISION.exec(form) : null
-    if (elided) {
-      const article = elided[0]
-      words.push(word(article.slice(0, -1), lang))
-      form = form.slice(article.length)
-    }
-    words.push(word(form, lang))
+    pushWords(found[at]!, segment.segment, lang)
   }
   for (let i = first; i <= last; i++) {
     const piece = pieces[i]!
@@ -303,16 +295,21 @@ export function analyzeWhole(text: string, language: string | null | undefined):
   const words: Word[] = []
   for (const segment of segmenter(lang).segment(folded)) {
     if (!segment.isWordLike) continue
-    let form = segment.segment
-    const elided = ELIDING_LANGUAGES.has(lang) ? ELISION.exec(form) : null
-    if (elided) {
-      const article = elided[0]
-      words.push(word(article.slice(0, -1), lang))
-      form = form.slice(article.length)
-    }
-    words.push(word(form, lang))
+    pushWords(words, segment.segment, lang)
   }
   return { language: lang, words, loose: stripMarks(folded) }
+}
+
+/** The words of one segment: an elided article ("l'", "d'") apart from the word it precedes. */
+function pushWords(words: Word[], segment: string, lang: string) {
+  let form = segment
+  const elided = ELIDING_LANGUAGES.has(lang) ? ELISION.exec(form) : null
+  if (elided) {
+    const article = elided[0]
+    words.push(word(article.slice(0, -1), lang))
+    form = form.slice(article.length)
+  }
+  words.push(word(form, lang))
 }
 
 /** Analysed words by language and form; words are immutable, so they can be shared. */
