@@ -45,6 +45,18 @@ function submit(db: Db, roundId: number, userId: string, text: string, language?
 }
 
 describe('concern suggestions', () => {
+  it('keeps each database’s model apart, though two databases number their rounds alike', async () => {
+    const first = await setup()
+    const second = await setup()
+    expect(second.roundId).toBe(first.roundId)
+    // The first database's round loses its privacy concern; the second keeps its own.
+    first.db.delete(concerns).where(and(eq(concerns.roundId, first.roundId), eq(concerns.key, 'privacy'))).run()
+    expect(loadModel(first.db, first.roundId).taxonomy.map((entry) => entry.key)).not.toContain('privacy')
+    expect(loadModel(second.db, second.roundId).taxonomy.map((entry) => entry.key)).toContain('privacy')
+    const watching = submit(second.db, second.roundId, second.userId, 'Bulk surveillance of personal data must end.', 'en')
+    expect(suggestedKeys(second.db, second.roundId, [watching]).get(watching)).toContain('privacy')
+  })
+
   it('suggests concerns with scores the moment a comment arrives, in Chinese and Arabic too', async () => {
     const { db, userId, roundId } = await setup()
     const zh = submit(db, roundId, userId, '执法部门获取加密通信的规定会削弱隐私和个人数据保护，也威胁人权。', 'zh')

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { commentConcerns, comments, concernModels, concerns } from '#db/schema/index'
 import { appendAudit } from '~/modules/moderation/audit.server'
-import { prepared, type Db } from '~/utils/db.server'
+import { connectionOf, prepared, type Db } from '~/utils/db.server'
 import type { TaxonomyEntry } from './default-taxonomy'
 import {
   createModel,
@@ -17,10 +17,17 @@ import {
 import { analyze, features } from './text'
 
 /**
- * Each round's suggestion model lives in concern_models and, for speed, in this process's memory.
+ * Each round's suggestion model lives in concern_models and, for speed, in this process's memory,
+ * kept per database connection (round ids are only unique within one database: tests open many).
  * The stored updated_at tells whether another process (or a moderator) changed it since.
  */
-const cache = new Map<number, { model: ConcernModel; updatedAt: number }>()
+const caches = new WeakMap<object, Map<number, { model: ConcernModel; updatedAt: number }>>()
+function cacheOf(db: Db) {
+  const connection = connectionOf(db)
+  let cache = caches.get(connection)
+  if (!cache) caches.set(connection, (cache = new Map()))
+  return cache
+}
 
 function taxonomyOf(db: Db, roundId: number): TaxonomyEntry[] {
   return db
@@ -40,7 +47,7 @@ export function loadModel(db: Db, roundId: number): ConcernModel {
   // One indexed lookup per call: whether the stored model changed since this process cached it.
   const stored = prepared<{ updatedAt: number }>(db, 'select updated_at as updatedAt from concern_models where round_id = ?').get(roundId)
   const updatedAt = stored?.updatedAt ?? 0
-  const cached = cache.get(roundId)
+  const cached = cacheOf(db).get(roundId)
   if (cached && cached.updatedAt === updatedAt) return cached.model
   let model: ConcernModel | null = null
   if (stored) {
@@ -53,7 +60,7 @@ export function loadModel(db: Db, roundId: number): ConcernModel {
     }
   }
   model ??= createModel(taxonomyOf(db, roundId))
-  cache.set(roundId, { model, updatedAt })
+  cacheOf(db).set(roundId, { model, updatedAt })
   return model
 }
 
@@ -61,14 +68,14 @@ function saveModel(db: Db, roundId: number, model: ConcernModel, now: Date) {
   // Strictly increasing over the stored value (read inside the writing transaction, so whichever
   // process saved last), so two saves in one millisecond still tell other processes to reload.
   const stored = prepared<{ updatedAt: number }>(db, 'select updated_at as updatedAt from concern_models where round_id = ?').get(roundId)
-  const previous = Math.max(stored?.updatedAt ?? 0, cache.get(roundId)?.updatedAt ?? 0)
+  const previous = Math.max(stored?.updatedAt ?? 0, cacheOf(db).get(roundId)?.updatedAt ?? 0)
   const updatedAt = new Date(Math.max(now.getTime(), previous + 1))
   const state = serialize(model)
   db.insert(concernModels)
     .values({ roundId, state, examples: model.docs, updatedAt })
     .onConflictDoUpdate({ target: concernModels.roundId, set: { state, examples: model.docs, updatedAt } })
     .run()
-  cache.set(roundId, { model, updatedAt: updatedAt.getTime() })
+  cacheOf(db).set(roundId, { model, updatedAt: updatedAt.getTime() })
 }
 
 /** Runs a change to the cached model; if the transaction around it fails, the cache is dropped. */
@@ -77,7 +84,7 @@ function withModel<T>(db: Db, roundId: number, change: (model: ConcernModel) => 
   try {
     return change(model)
   } catch (error) {
-    cache.delete(roundId)
+    cacheOf(db).delete(roundId)
     throw error
   }
 }
