@@ -49,6 +49,17 @@ describe('concern suggestions', () => {
     const first = await setup()
     const second = await setup()
     expect(second.roundId).toBe(first.roundId)
+    // A round asked for before it exists gets no model that outlives its creation.
+    expect(loadModel(first.db, first.roundId + 1).taxonomy).toEqual([])
+    const versionId = first.db.$client.prepare('select version_id from rounds where id = ?').pluck().get(first.roundId) as number
+    const next = createRound(
+      first.db,
+      { versionId, title: 'R2', opensAt: new Date(Date.now() - 1000), closesAt: new Date(Date.now() + 3_600_000), eligibleCategories: ['research'] },
+      null,
+    )
+    if (!next.ok) throw new Error('round')
+    expect(next.roundId).toBe(first.roundId + 1)
+    expect(loadModel(first.db, next.roundId).taxonomy.map((entry) => entry.key)).toContain('privacy')
     // The first database's round loses its privacy concern; the second keeps its own.
     first.db.delete(concerns).where(and(eq(concerns.roundId, first.roundId), eq(concerns.key, 'privacy'))).run()
     expect(loadModel(first.db, first.roundId).taxonomy.map((entry) => entry.key)).not.toContain('privacy')

@@ -47,7 +47,8 @@ export function loadModel(db: Db, roundId: number): ConcernModel {
   // One indexed lookup per call: whether the stored model changed since this process cached it.
   const stored = prepared<{ updatedAt: number }>(db, 'select updated_at as updatedAt from concern_models where round_id = ?').get(roundId)
   const updatedAt = stored?.updatedAt ?? 0
-  const cached = cacheOf(db).get(roundId)
+  // Only stored models are kept: a round with none yet (or no round of that id yet) is read anew.
+  const cached = stored ? cacheOf(db).get(roundId) : undefined
   if (cached && cached.updatedAt === updatedAt) return cached.model
   let model: ConcernModel | null = null
   if (stored) {
@@ -60,7 +61,7 @@ export function loadModel(db: Db, roundId: number): ConcernModel {
     }
   }
   model ??= createModel(taxonomyOf(db, roundId))
-  cacheOf(db).set(roundId, { model, updatedAt })
+  if (stored) cacheOf(db).set(roundId, { model, updatedAt })
   return model
 }
 
