@@ -102,18 +102,15 @@ export function connectionOf(db: Db): Database.Database {
   return db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
 }
 
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
-
 /**
  * A statement of hand-written SQL, prepared once per connection and kept: for the queries that run
  * on every comment submitted or imported, where building the query with drizzle each time costs more
  * than running it. Binds positional or named parameters as better-sqlite3 does.
  */
 export function prepared<Row = unknown>(db: Db, source: string): Database.Statement<unknown[], Row> {
-  const connection = connectionOf(db)
-  let cache = statements.get(connection)
-  if (!cache) statements.set(connection, (cache = new Map()))
-  let statement = cache.get(source)
-  if (!statement) cache.set(source, (statement = connection.prepare(source)))
-  return statement as Database.Statement<unknown[], Row>
+  // Through the connection's own statement cache (keepStatements), which hands a statement back in
+  // its default mode: a second map kept here shared statements that drizzle had switched to raw
+  // rows for the same SQL text (a summary's "select id, key from concerns"), and concernIds then
+  // read arrays instead of rows and stored no suggested concerns.
+  return connectionOf(db).prepare(source) as Database.Statement<unknown[], Row>
 }
