@@ -103,14 +103,11 @@ export function connectionOf(db: Db): Database.Database {
 }
 
 /**
- * A statement of hand-written SQL, prepared once per connection and kept: for the queries that run
- * on every comment submitted or imported, where building the query with drizzle each time costs more
- * than running it. Binds positional or named parameters as better-sqlite3 does.
+ * A statement of hand-written SQL, for the queries that run on every comment submitted or imported,
+ * where building the query with drizzle each time costs more than running it. It comes from the
+ * connection's statement cache (keepStatements), in its default mode even when drizzle last used
+ * the same SQL for raw rows. Binds positional or named parameters as better-sqlite3 does.
  */
 export function prepared<Row = unknown>(db: Db, source: string): Database.Statement<unknown[], Row> {
-  // Through the connection's own statement cache (keepStatements), which hands a statement back in
-  // its default mode: a second map kept here shared statements that drizzle had switched to raw
-  // rows for the same SQL text (a summary's "select id, key from concerns"), and concernIds then
-  // read arrays instead of rows and stored no suggested concerns.
   return connectionOf(db).prepare(source) as Database.Statement<unknown[], Row>
 }

@@ -21,7 +21,7 @@ import { analyze, features } from './text'
  * kept per database connection (round ids are only unique within one database: tests open many).
  * The stored updated_at tells whether another process (or a moderator) changed it since.
  */
-const caches = new WeakMap<object, Map<number, { model: ConcernModel; updatedAt: number }>>()
+const caches = new WeakMap<ReturnType<typeof connectionOf>, Map<number, { model: ConcernModel; updatedAt: number }>>()
 function cacheOf(db: Db) {
   const connection = connectionOf(db)
   let cache = caches.get(connection)
