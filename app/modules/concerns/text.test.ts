@@ -1,4 +1,9 @@
-import { analyze, fold, isStopWord, primaryLanguage, stem, stripMarks, tokenize } from './text'
+import fs from 'node:fs'
+import path from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { projectRoot } from '~/utils/paths.server'
+import { corpusDir } from './eval'
+import { analyze, analyzeWhole, fold, isStopWord, primaryLanguage, stem, stripMarks, tokenize } from './text'
 
 const words = (text: string, language: string) => analyze(text, language).words.map((w) => w.form)
 const stems = (list: string[], language: string) => list.map((w) => analyze(w, language).words[0]!.stem)
@@ -101,4 +106,47 @@ describe('tokenize', () => {
   test('works on a text whose language is unknown', () => {
     expect(tokenize('Critical infrastructure', null)).toEqual(['critical', 'infrastructure'])
   })
+})
+
+describe('analysis by pieces', () => {
+  /** The same words (the very objects, which the cache shares) and the same loose text as segmenting the whole text. */
+  const same = (text: string, language: string | null) => {
+    const pieces = analyze(text, language)
+    const whole = analyzeWhole(text, language)
+    return pieces.language === whole.language && pieces.loose === whole.loose && pieces.words.length === whole.words.length && pieces.words.every((w, i) => w === whole.words[i])
+  }
+
+  test('gives the words of the whole text where a space is followed by marks, joiners, other spaces or nothing', () => {
+    const tricky = [
+      'a  b   c', ' leading and trailing ', 'tab\tand\nnew line \r\n end', 'e \u0301 accent', 'zero \u200dwidth \u200cjoiner \u2060',
+      'non\u00a0breaking \u00a0space', 'emoji 👍 🏽 thumbs 👍🏽 🇫🇷 🇫 🇷 flags', "l' homme et l'homme d' expression", 'ｶﾞ ｶ ﾞ half width',
+      '个人数据 保护与 言论自由', 'การคุ้มครอง ข้อมูล ส่วนบุคคล', '個人データ の 保護', 'e.g. a. b 3 .5 3. 5 1,000 000', "don't can' t",
+      'ΟΔΟΣ ΣΟΣ Σ', 'الأَمْن  والتشفير ـ', 'x \ufe0f y \u0300', '',
+    ]
+    for (const text of tricky) for (const language of ['en', 'fr', 'zh', 'th', 'ja', 'ar', 'el', null]) expect([text, language, same(text, language)]).toEqual([text, language, true])
+  })
+
+  test('gives the words of the whole text for every comment of the corpus and the demo, alone and joined', () => {
+    const dir = corpusDir()
+    const read = (file: string, column: string, language: string) =>
+      (parse(fs.readFileSync(path.join(dir, file), 'utf8'), { columns: true, skip_empty_lines: true, relax_quotes: true }) as Record<string, string>[]).map((row) => ({
+        text: row[column] ?? '',
+        language,
+      }))
+    const demo = JSON.parse(fs.readFileSync(path.join(projectRoot, 'db', 'seed', 'content', 'comments.json'), 'utf8')) as { text: string; language: string }[]
+    const texts = [
+      ...read('en-brexit-consensus-comments.csv', 'comment-body', 'en'),
+      ...read('en-canadian-electoral-reform-comments.csv', 'comment-body', 'en'),
+      ...read('fr-regardscitoyens-egalite-syntheses.csv', 'text', 'fr'),
+      ...read('zh-vtaiwan-uberx-comments.csv', 'comment-body', 'zh'),
+      ...read('de-cycling-dialogues.csv', 'text', 'de'),
+      ...demo,
+    ]
+    expect(texts.length).toBeGreaterThan(3000)
+    const differing = texts.filter(({ text, language }, i) => {
+      const next = texts[(i + 1) % texts.length]!.text
+      return !same(text, language) || !same(text, null) || !same(`${text} ${next}`, language) || !same(`${text}${next}`, 'zh')
+    })
+    expect(differing).toEqual([])
+  }, 120_000)
 })

@@ -206,23 +206,110 @@ export type Analysis = {
   loose: string
 }
 
+/** Segmented pieces by language and text; words are immutable, so they can be shared. */
+const pieceCache = new Map<string, readonly Word[]>()
+const PIECE_CACHE_LIMIT = 200_000
+/** Longer pieces (texts without spaces, such as Chinese) are segmented each time, not kept. */
+const PIECE_CACHE_LENGTH = 200
+
 /** Splits a text into words in its language (BCP 47 tag, or null when unknown). */
 export function analyze(text: string, language: string | null | undefined): Analysis {
   const lang = primaryLanguage(language)
   const folded = fold(text)
   const words: Word[] = []
+  // The text is cut at the spaces where a word boundary falls whatever the text around (see
+  // pieceEnd), and each piece is segmented once per language: comments share most of their words
+  // and phrases, and the segmenter is the costliest step of the analysis (segmentPieces).
+  const pieces: Piece[] = []
+  let missing = false
+  for (let start = 0; start < folded.length; ) {
+    const end = pieceEnd(folded, start)
+    const known = end - start <= PIECE_CACHE_LENGTH ? pieceCache.get(`${lang}\u0000${folded.slice(start, end)}`) : undefined
+    if (!known) missing = true
+    pieces.push({ start, end, words: known })
+    start = end + 1
+  }
+  if (missing) segmentPieces(folded, lang, pieces)
+  for (const piece of pieces) for (const w of piece.words!) words.push(w)
+  return { language: lang, words, loose: stripMarks(folded) }
+}
+
+type Piece = { start: number; end: number; words: readonly Word[] | undefined }
+
+/**
+ * Gives the pieces not known yet their words, and keeps those of short pieces: one call of the
+ * segmenter over the stretch of text from the first unknown piece to the last (pieces end at
+ * boundaries that hold whatever the text around, so a stretch of pieces segments as they do in the
+ * whole text), its words shared out by their offsets.
+ */
+function segmentPieces(folded: string, lang: string, pieces: Piece[]) {
+  let first = 0
+  while (pieces[first]!.words) first++
+  let last = pieces.length - 1
+  while (pieces[last]!.words) last--
+  const from = pieces[first]!.start
+  const found = pieces.map((): Word[] => [])
+  let at = first
+  for (const segment of segmenter(lang).segment(folded.slice(from, pieces[last]!.end))) {
+    if (!segment.isWordLike) continue
+    // A word lies inside one piece.
+    while (pieces[at]!.end <= from + segment.index) at++
+    pushWords(found[at]!, segment.segment, lang)
+  }
+  for (let i = first; i <= last; i++) {
+    const piece = pieces[i]!
+    if (piece.words) continue
+    piece.words = found[i]!
+    if (piece.end - piece.start > PIECE_CACHE_LENGTH) continue
+    if (pieceCache.size >= PIECE_CACHE_LIMIT) pieceCache.clear()
+    pieceCache.set(`${lang}\u0000${folded.slice(piece.start, piece.end)}`, piece.words)
+  }
+}
+
+/**
+ * Where the piece of text from `start` ends: at the next ASCII space that is a word boundary on both
+ * of its sides by every rule of Unicode's word segmentation (UAX #29), so that segmenting the pieces
+ * one by one gives the words of the whole: not after another space (WB3d keeps runs of spaces
+ * together), nor before a space, a line break, or a character that attaches to the one before it
+ * (WB4: marks, format characters, joiners). Dictionary segmentation (Chinese, Thai…) works on runs
+ * of its own scripts, which a space ends. The text's end when there is no such space.
+ */
+function pieceEnd(text: string, start: number): number {
+  for (let i = text.indexOf(' ', start); i !== -1; i = text.indexOf(' ', i + 1)) {
+    if (i === start || i + 1 >= text.length) continue
+    if (SPACE_BEFORE.test(text[i - 1]!)) continue
+    const next = text.codePointAt(i + 1)!
+    if (next < 0x80 ? ASCII_WORD_START.test(text[i + 1]!) : !ATTACHES.test(String.fromCodePoint(next))) return i
+  }
+  return text.length
+}
+const SPACE_BEFORE = /\s/u
+const ASCII_WORD_START = /[!-~]/
+/** Characters that are spaces, line breaks or join the character before them (Extend, Format, ZWJ of UAX #29), and any unassigned one. */
+const ATTACHES = /[\s\p{M}\p{Cf}\p{Cn}\p{Sk}\p{Lm}\u200c\u200d]/u
+
+/** The words of a text as the segmenter cuts the whole of it, without pieces or caches: what `analyze` must equal (tests). */
+export function analyzeWhole(text: string, language: string | null | undefined): Analysis {
+  const lang = primaryLanguage(language)
+  const folded = fold(text)
+  const words: Word[] = []
   for (const segment of segmenter(lang).segment(folded)) {
     if (!segment.isWordLike) continue
-    let form = segment.segment
-    const elided = ELIDING_LANGUAGES.has(lang) ? ELISION.exec(form) : null
-    if (elided) {
-      const article = elided[0]
-      words.push(word(article.slice(0, -1), lang))
-      form = form.slice(article.length)
-    }
-    words.push(word(form, lang))
+    pushWords(words, segment.segment, lang)
   }
   return { language: lang, words, loose: stripMarks(folded) }
+}
+
+/** The words of one segment: an elided article ("l'", "d'") apart from the word it precedes. */
+function pushWords(words: Word[], segment: string, lang: string) {
+  let form = segment
+  const elided = ELIDING_LANGUAGES.has(lang) ? ELISION.exec(form) : null
+  if (elided) {
+    const article = elided[0]
+    words.push(word(article.slice(0, -1), lang))
+    form = form.slice(article.length)
+  }
+  words.push(word(form, lang))
 }
 
 /** Analysed words by language and form; words are immutable, so they can be shared. */
