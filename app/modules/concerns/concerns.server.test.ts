@@ -59,7 +59,13 @@ describe('concern suggestions', () => {
     )
     if (!next.ok) throw new Error('round')
     expect(next.roundId).toBe(first.roundId + 1)
-    expect(loadModel(first.db, next.roundId).taxonomy.map((entry) => entry.key)).toContain('privacy')
+    const untrained = loadModel(first.db, next.roundId)
+    expect(untrained.taxonomy.map((entry) => entry.key)).toContain('privacy')
+    // No model is stored for it yet: the one built from its taxonomy is kept while the taxonomy stays.
+    expect(first.db.select().from(concernModels).where(eq(concernModels.roundId, next.roundId)).get()).toBeUndefined()
+    expect(loadModel(first.db, next.roundId)).toBe(untrained)
+    first.db.delete(concerns).where(and(eq(concerns.roundId, next.roundId), eq(concerns.key, 'security_stability'))).run()
+    expect(loadModel(first.db, next.roundId).taxonomy.map((entry) => entry.key)).not.toContain('security_stability')
     // The first database's round loses its privacy concern; the second keeps its own.
     first.db.delete(concerns).where(and(eq(concerns.roundId, first.roundId), eq(concerns.key, 'privacy'))).run()
     expect(loadModel(first.db, first.roundId).taxonomy.map((entry) => entry.key)).not.toContain('privacy')

@@ -60,8 +60,30 @@ export function loadModel(db: Db, roundId: number): ConcernModel {
       model = rebuildModel(db, roundId)
     }
   }
-  model ??= createModel(taxonomyOf(db, roundId))
-  if (stored) cacheOf(db).set(roundId, { model, updatedAt })
+  if (model) {
+    cacheOf(db).set(roundId, { model, updatedAt })
+    return model
+  }
+  return untrainedModel(db, roundId)
+}
+
+/**
+ * The model of a round none is stored for yet: its taxonomy's keywords alone. Kept per connection
+ * and taxonomy (the rows as read), so that each comment submitted to such a round does not compile
+ * the keywords anew, while a taxonomy changed by another process (or a round created since) is
+ * read as it is now.
+ */
+const untrained = new WeakMap<ReturnType<typeof connectionOf>, Map<number, { taxonomy: string; model: ConcernModel }>>()
+function untrainedModel(db: Db, roundId: number): ConcernModel {
+  const taxonomy = taxonomyOf(db, roundId)
+  const key = JSON.stringify(taxonomy)
+  const connection = connectionOf(db)
+  let models = untrained.get(connection)
+  if (!models) untrained.set(connection, (models = new Map()))
+  const known = models.get(roundId)
+  if (known?.taxonomy === key) return known.model
+  const model = createModel(taxonomy)
+  models.set(roundId, { taxonomy: key, model })
   return model
 }
 
@@ -86,6 +108,7 @@ function withModel<T>(db: Db, roundId: number, change: (model: ConcernModel) => 
     return change(model)
   } catch (error) {
     cacheOf(db).delete(roundId)
+    untrained.get(connectionOf(db))?.delete(roundId)
     throw error
   }
 }
