@@ -79,7 +79,29 @@ export function openRateLimitStore(file: string) {
   return store
 }
 
-export function createRateLimits(limits: Limits, store: Database.Database) {
+/**
+ * The store as the limiters see it: rate-limiter-flexible prepares its statement on every request,
+ * and better-sqlite3 compiles the SQL anew each time; this view hands back the statement compiled
+ * the first time (the limiters only run them to completion, so one statement per text is safe).
+ */
+function withStatementCache(store: Database.Database): Database.Database {
+  const statements = new Map<string, Database.Statement>()
+  const prepare = (source: string) => {
+    let statement = statements.get(source)
+    if (!statement) statements.set(source, (statement = store.prepare(source)))
+    return statement
+  }
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'prepare') return prepare
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+export function createRateLimits(limits: Limits, database: Database.Database) {
+  const store = withStatementCache(database)
   const limiters = new Map<string, RateLimiterAbstract>()
   for (const action of RATE_LIMITED_ACTIONS) {
     for (const scope of RATE_LIMIT_SCOPES) {

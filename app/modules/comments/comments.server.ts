@@ -9,7 +9,8 @@ import {
   rounds,
 } from '#db/schema/index'
 import type { Position, StakeholderCategory } from '#db/schema/index'
-import { suggestConcerns } from '~/modules/concerns/concerns.server'
+import { suggestConcerns, suggestedConcerns } from '~/modules/concerns/concerns.server'
+import type { Suggestion } from '~/modules/concerns/model'
 import { fingerprint, groupDuplicates, ungroupComment } from '~/modules/moderation/duplicates.server'
 import { commentRefusal } from '~/modules/rounds/rounds'
 import { prepared, type Db } from '~/utils/db.server'
@@ -62,7 +63,7 @@ const REFUSALS = {
  */
 export function saveComment(
   db: Db,
-  args: { roundId: number; userId: string; input: CommentInput; now?: Date },
+  args: { roundId: number; userId: string; input: CommentInput; now?: Date; analysis?: TextAnalysis },
 ): SaveResult {
   const { roundId, userId, input } = args
   const now = args.now ?? new Date()
@@ -127,11 +128,9 @@ export function saveComment(
         : []
       if (concernRows.length !== keys.length) return { ok: false, status: 400, error: 'errors.concernUnknown', field: 'concerns' }
 
-      const detected = detectLanguage(input.text)
-      const language = input.language?.trim() || detected
+      const { detected, language, prints, suggested } = args.analysis ?? analyseText(t, roundId, input)
       const proposedText = input.proposedText?.trim() ? input.proposedText : null
       const submitting = input.intent === 'submit'
-      const prints = fingerprint(input.text)
       const fields = {
         textHash: prints.textHash,
         minhash: prints.minhash,
@@ -225,7 +224,7 @@ export function saveComment(
       for (const concern of concernRows) insertConcern.run(commentId, concern.id, now.getTime())
       if (status === 'submitted') {
         groupDuplicates(t, { commentId, roundId, textHash: prints.textHash, minhash: prints.minhash, now })
-        suggestConcerns(t, { roundId, commentId, text: input.text, language, now })
+        suggestConcerns(t, { roundId, commentId, text: input.text, language, now, suggested })
       }
       addRevision(t, commentId, now)
       return { ok: true, commentId, receipt, status, replayed: false, firstSubmission }
@@ -234,6 +233,21 @@ export function saveComment(
     // another process's write in between and fail with SQLITE_BUSY instead of waiting its turn.
     { behavior: 'immediate' },
   )
+}
+
+/** What a save computes from the text alone: the detected language, the duplicate fingerprints, the suggested concerns. */
+export type TextAnalysis = {
+  detected: string | null
+  /** The language given, else the detected one. */
+  language: string | null
+  prints: ReturnType<typeof fingerprint>
+  suggested: Suggestion[]
+}
+
+export function analyseText(db: Db, roundId: number, input: Pick<CommentInput, 'text' | 'language'>): TextAnalysis {
+  const detected = detectLanguage(input.text)
+  const language = input.language?.trim() || detected
+  return { detected, language, prints: fingerprint(input.text), suggested: suggestedConcerns(db, roundId, input.text, language) }
 }
 
 type Queued = { args: Parameters<typeof saveComment>[1]; resolve: (result: SaveResult) => void; reject: (error: unknown) => void }
@@ -247,6 +261,9 @@ const queues = new Map<Db, Queued[]>()
  * answered with a receipt is stored. Ordered as they arrived, so a replayed key finds its comment.
  */
 export function submitComment(db: Db, args: Parameters<typeof saveComment>[1]): Promise<SaveResult> {
+  // The text is analysed before the write lock is taken: meanwhile another process may write.
+  const analysis = args.analysis ?? analyseText(db, args.roundId, args.input)
+  args = { ...args, analysis }
   return new Promise((resolve, reject) => {
     let queue = queues.get(db)
     if (!queue) {

@@ -13,6 +13,7 @@ import {
   setTaxonomy,
   suggestFor,
   type ConcernModel,
+  type Suggestion,
 } from './model'
 import { analyze, features } from './text'
 
@@ -75,14 +76,18 @@ export function loadModel(db: Db, roundId: number): ConcernModel {
  */
 const untrained = new WeakMap<ReturnType<typeof connectionOf>, Map<number, { taxonomy: string; model: ConcernModel }>>()
 function untrainedModel(db: Db, roundId: number): ConcernModel {
-  const taxonomy = taxonomyOf(db, roundId)
-  const key = JSON.stringify(taxonomy)
+  // The taxonomy's rows as stored (JSON text, not parsed): parsed only when they changed.
+  const rows = prepared<{ key: string; labels: string; keywords: string }>(
+    db,
+    'select key, labels, keywords from concerns where round_id = ? order by sort_order, id',
+  ).all(roundId)
+  const key = rows.map((row) => `${row.key}\u0000${row.labels}\u0000${row.keywords}`).join('\u0001')
   const connection = connectionOf(db)
   let models = untrained.get(connection)
   if (!models) untrained.set(connection, (models = new Map()))
   const known = models.get(roundId)
   if (known?.taxonomy === key) return known.model
-  const model = createModel(taxonomy)
+  const model = createModel(taxonomyOf(db, roundId))
   models.set(roundId, { taxonomy: key, model })
   return model
 }
@@ -145,9 +150,19 @@ export function refreshModel(db: Db, roundId: number, now = new Date()) {
  * Stores the suggested concerns of a comment, with their scores, in place of earlier suggestions.
  * Called inside the transaction that submits or imports the comment.
  */
-export function suggestConcerns(db: Db, args: { roundId: number; commentId: number; text: string; language: string | null; now: Date }) {
-  const model = loadModel(db, args.roundId)
-  const { suggested } = suggestFor(args.text, args.language, model)
+export function suggestConcerns(
+  db: Db,
+  args: {
+    roundId: number
+    commentId: number
+    text: string
+    language: string | null
+    now: Date
+    /** The suggestions, when worked out before the transaction (suggestedConcerns). */
+    suggested?: Suggestion[]
+  },
+) {
+  const suggested = args.suggested ?? suggestedConcerns(db, args.roundId, args.text, args.language)
   prepared(db, "delete from comment_concerns where comment_id = ? and source = 'suggested'").run(args.commentId)
   if (!suggested.length) return []
   const ids = concernIds(db, args.roundId)
@@ -157,6 +172,11 @@ export function suggestConcerns(db: Db, args: { roundId: number; commentId: numb
     if (concernId) insert.run(args.commentId, concernId, suggestion.score, args.now.getTime())
   }
   return suggested
+}
+
+/** The concerns the round's model suggests for a text in a language, best first. */
+export function suggestedConcerns(db: Db, roundId: number, text: string, language: string | null): Suggestion[] {
+  return suggestFor(text, language, loadModel(db, roundId)).suggested.map(({ key, score }) => ({ key, score }))
 }
 
 /**

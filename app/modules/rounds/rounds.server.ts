@@ -9,6 +9,7 @@ import {
   summaries,
 } from '#db/schema/index'
 import type { StakeholderCategory } from '#db/schema/accounts'
+import { refreshModel } from '~/modules/concerns/concerns.server'
 import { DEFAULT_TAXONOMY } from '~/modules/concerns/default-taxonomy'
 import { freezeVersion } from '~/modules/norms/norms.server'
 import type { Db } from '~/utils/db.server'
@@ -89,6 +90,9 @@ export function createRound(db: Db, input: NewRound, userId: string | null): { o
         })),
       )
       .run()
+    // The round's suggestion model is stored from the start (its keywords until moderators confirm
+    // concerns), so every process keeps it in memory and checks it with one lookup (loadModel).
+    refreshModel(tx as unknown as Db, round.id)
     return { ok: true as const, roundId: round.id }
   })
 }
