@@ -15,8 +15,15 @@
 // (the session, so a moderator's queue is theirs alone) and Accept-Language. Only GET answers with
 // status 200, an HTML body, no Set-Cookie and no `no-store` are kept: a page that must differ on
 // each visit (the comment form, whose one-time idempotency keys keep two tabs' comments apart) says
-// `no-store`. The CSP nonce written into a kept page is replaced by the nonce of each response that
-// reuses it.
+// `no-store`.
+//
+// A kept page is sent as it was rendered, byte for byte, with the Content-Security-Policy it was
+// rendered under, and compressed once with gzip when it is kept: to a browser that accepts gzip
+// (every browser does) the compressed bytes are sent, to others the page itself. Its scripts' nonce
+// is therefore the same for every reader of that page while it is kept. A nonce guards against
+// markup injected into a page that would carry the page's nonce; a kept page's bytes were fixed
+// when it was rendered, before anybody could have read its nonce, and no other page shares it.
+import zlib from 'node:zlib'
 import Database from 'better-sqlite3'
 import { LRUCache } from 'lru-cache'
 
@@ -89,23 +96,19 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, sk
     }
     const page = pages.get(key)
     const age = page ? Date.now() - page.storedAt : 0
-    const nonce = res.locals.cspNonce
     // Fresh, or out of time by less than its own time again while another request renders it anew.
     const pending = rendering.get(key)
     const usable = page && (age <= page.ttl || (pending && age <= 2 * page.ttl))
     if (usable) {
-      // The kept pieces with this response's nonce between them, written as they are (no copy).
-      const mark = Buffer.from(nonce)
+      // Its headers as rendered (the policy with its nonce included), over this response's own.
       res.status(page.status)
       for (const [name, value] of page.headers) res.setHeader(name, value)
-      res.setHeader('Content-Length', page.length + (page.parts.length - 1) * mark.length)
-      res.cork()
-      page.parts.forEach((part, index) => {
-        if (index) res.write(mark)
-        res.write(part)
-      })
-      res.end()
-      res.uncork()
+      res.vary('Accept-Encoding')
+      const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip'
+      if (gzip) res.setHeader('Content-Encoding', 'gzip')
+      const body = gzip ? page.gzip : page.body
+      res.setHeader('Content-Length', body.length)
+      res.end(body)
       return
     }
     if (pending && !waited) {
@@ -147,13 +150,13 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, sk
       const control = String(res.getHeader('cache-control') ?? '')
       if (keep && res.statusCode === 200 && CACHEABLE_TYPES.test(type) && !res.hasHeader('set-cookie') && !/no-store/.test(control)) {
         // Kept only if nothing was written meanwhile: the page may have read the older data.
-        if (dataVersion() === seen) {
-          // The page in pieces between the places its nonce was written, as bytes ready to send.
-          const parts = Buffer.concat(chunks).toString('utf8').split(nonce).map((part) => Buffer.from(part))
-          const length = parts.reduce((sum, part) => sum + part.length, 0)
+        const ttl = lifetime() ?? ttlMs
+        if (dataVersion() === seen && ttl > 0) {
+          const body = Buffer.concat(chunks)
+          // Compressed once here rather than for each reader (about 10 ms for the largest page, a summary).
+          const gzip = zlib.gzipSync(body)
           const headers = Object.entries(res.getHeaders()).filter(([name]) => !EXCLUDED_HEADERS.has(name))
-          const ttl = lifetime() ?? ttlMs
-          if (ttl > 0) pages.set(key, { status: 200, headers, parts, length, bytes: bytes + 512, ttl, storedAt: Date.now() })
+          pages.set(key, { status: 200, headers, body, gzip, bytes: body.length + gzip.length + 512, ttl, storedAt: Date.now() })
         }
       }
       return result
@@ -162,5 +165,5 @@ export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, sk
   }
 }
 
-// Set again for each response: the nonce-bearing CSP by helmet, the length from the body.
-const EXCLUDED_HEADERS = new Set(['content-security-policy', 'content-length', 'transfer-encoding', 'connection', 'date', 'keep-alive'])
+// Set again for each response: the length and encoding from the body sent, the others by Node.
+const EXCLUDED_HEADERS = new Set(['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'date', 'keep-alive'])

@@ -168,10 +168,16 @@ async function load(name: string, spec: Omit<LoadSpec, 'connections' | 'duration
   return scenario
 }
 
-/** Every page request in the reader languages in turn, so each language's strings are read. */
+/**
+ * Every page request in the reader languages in turn, so each language's strings are read, and
+ * accepting compressed answers as every browser does (Chromium's Accept-Encoding, without zstd).
+ */
 function pages(paths: string[], headers: Record<string, string> = {}) {
   return paths.flatMap((pathname) =>
-    LANGUAGES.map((language) => ({ path: pathname, headers: { ...headers, 'accept-language': language } })),
+    LANGUAGES.map((language) => ({
+      path: pathname,
+      headers: { ...headers, 'accept-language': language, 'accept-encoding': 'gzip, deflate, br' },
+    })),
   )
 }
 

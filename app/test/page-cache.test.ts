@@ -1,8 +1,11 @@
 import fs from 'node:fs'
+import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import Database from 'better-sqlite3'
+import compression from 'compression'
 import express from 'express'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 // The server's own middleware (plain JavaScript beside server.js).
@@ -20,8 +23,10 @@ function serve(file: string, ttlMs: number) {
   let renders = 0
   let nonces = 0
   const app = express()
+  app.use(compression())
   app.use((req, res, next) => {
     res.locals.cspNonce = `nonce${++nonces}x`
+    res.setHeader('Content-Security-Policy', `script-src 'nonce-${res.locals.cspNonce}'`)
     next()
   })
   app.use(pageCache({ databasePath: file, ttlMs, skip: (req: express.Request) => req.path === '/skipped' }))
@@ -85,6 +90,18 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
+/** The answer's bytes as sent (fetch would decompress them), with its headers. */
+const raw = (pathname: string, headers: Record<string, string>) =>
+  new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    http
+      .get(app.url() + pathname, { headers }, (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }))
+      })
+      .on('error', reject)
+  })
+
 const get = async (pathname: string, headers: Record<string, string> = {}) => {
   const response = await fetch(app.url() + pathname, { headers })
   return {
@@ -96,16 +113,36 @@ const get = async (pathname: string, headers: Record<string, string> = {}) => {
 }
 
 describe('the page cache', () => {
-  it('renders a page once while the database is unchanged, with the nonce of each response', async () => {
+  it('renders a page once while the database is unchanged, and sends it as rendered, compressed to those who accept it', async () => {
     app = serve(path.join(dir, 'a.db'), 60_000)
     await new Promise((resolve) => app.server.once('listening', resolve))
-    const first = await get('/rounds/1')
-    const second = await get('/rounds/1')
+    const first = await raw('/rounds/1', { 'accept-encoding': 'identity' })
+    const plain = await raw('/rounds/1', { 'accept-encoding': 'identity' })
+    const gzipped = await raw('/rounds/1', { 'accept-encoding': 'br;q=0.5, gzip' })
     expect(app.renders).toBe(1)
-    expect(first.text).toContain('nonce="nonce1x"')
-    expect(second.text).toContain('nonce="nonce2x"')
-    expect(second.text.replace('nonce2x', 'nonce1x')).toBe(first.text)
-    expect(Number(second.length)).toBe(Buffer.byteLength(second.text))
+    expect(first.body.toString()).toContain('nonce="nonce1x"')
+    // The page and the policy of its rendering, its nonce included, whatever this response's nonce.
+    expect(plain.body.equals(first.body)).toBe(true)
+    expect(plain.headers['content-security-policy']).toBe("script-src 'nonce-nonce1x'")
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(Number(plain.headers['content-length'])).toBe(plain.body.length)
+    expect(gzipped.headers['content-encoding']).toBe('gzip')
+    expect(gzipped.headers['content-security-policy']).toBe("script-src 'nonce-nonce1x'")
+    expect(gzipped.headers.vary).toMatch(/accept-encoding/i)
+    expect(Number(gzipped.headers['content-length'])).toBe(gzipped.body.length)
+    expect(zlib.gunzipSync(gzipped.body).equals(first.body)).toBe(true)
+  })
+
+  it('sends a page it does not keep compressed as well, when the browser accepts it', async () => {
+    app = serve(path.join(dir, 'g.db'), 60_000)
+    await new Promise((resolve) => app.server.once('listening', resolve))
+    const fresh = await raw('/rounds/2', { 'accept-encoding': 'gzip' })
+    expect(fresh.headers['content-encoding']).toBe('gzip')
+    expect(zlib.gunzipSync(fresh.body).toString()).toContain('render 1')
+    // What was kept is the page itself, not the compressed stream of its first answer.
+    const plain = await raw('/rounds/2', { 'accept-encoding': 'identity' })
+    expect(plain.body.toString()).toContain('render 1')
+    expect(app.renders).toBe(1)
   })
 
   it('renders again after any write to the database, from this connection or another', async () => {
