@@ -133,7 +133,7 @@ describe('the page cache', () => {
     expect(zlib.gunzipSync(gzipped.body).equals(first.body)).toBe(true)
   })
 
-  it('sends a page it does not keep compressed as well, when the browser accepts it', async () => {
+  it('keeps the page itself when a middleware in front compressed its first answer', async () => {
     app = serve(path.join(dir, 'g.db'), 60_000)
     await new Promise((resolve) => app.server.once('listening', resolve))
     const fresh = await raw('/rounds/2', { 'accept-encoding': 'gzip' })

@@ -1,11 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { LRUCache } from 'lru-cache'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from '#db/schema/index'
 import { projectRoot } from './paths.server'
+import { keepStatements } from './statements.server'
 import { CATEGORY_ROWS, countryRows, m49Areas, REGIONAL_ORGANIZATIONS } from '#db/reference'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
@@ -43,28 +43,6 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('cache_size = -32000')
   keepStatements(sqlite)
   return drizzle(sqlite, { schema }) as Db
-}
-
-/**
- * drizzle asks better-sqlite3 to prepare every query it runs anew, and SQLite's parsing and planning
- * is a good part of a short query's time. The connection keeps the statements it has prepared, by
- * their SQL text, and hands the same one back in its default mode (drizzle switches some to raw
- * rows). Statements run to the end synchronously (none is iterated), so one is never busy when it
- * is handed out again.
- */
-function keepStatements(sqlite: Database.Database) {
-  const statements = new LRUCache<string, Database.Statement>({ max: 1000 })
-  const prepare = sqlite.prepare.bind(sqlite)
-  sqlite.prepare = ((source: string) => {
-    let statement = statements.get(source)
-    if (!statement) {
-      statement = prepare(source)
-      statements.set(source, statement)
-    } else if (statement.reader) {
-      statement.raw(false).pluck(false).expand(false)
-    }
-    return statement
-  }) as typeof sqlite.prepare
 }
 
 /** Applies pending migrations and the reference data. Safe to run at every start. */

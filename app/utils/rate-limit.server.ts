@@ -7,6 +7,7 @@ import { RateLimiterMemory, RateLimiterRes, RateLimiterSQLite, type RateLimiterA
 import { textDirection } from '~/modules/i18n/i18n'
 import { fixedT, getLanguage } from '~/modules/i18n/i18n.server'
 import { log } from './log.server'
+import { keepStatements } from './statements.server'
 
 /**
  * Rate limits on the requests an attacker or a flood would repeat: sign-up, log-in, comment
@@ -76,32 +77,12 @@ export function openRateLimitStore(file: string) {
   store.pragma('synchronous = OFF')
   store.pragma('busy_timeout = 2000')
   store.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER)`)
+  // rate-limiter-flexible prepares its upsert on every request: the connection keeps it compiled.
+  keepStatements(store)
   return store
 }
 
-/**
- * The store as the limiters see it: rate-limiter-flexible prepares its statement on every request,
- * and better-sqlite3 compiles the SQL anew each time; this view hands back the statement compiled
- * the first time (the limiters only run them to completion, so one statement per text is safe).
- */
-function withStatementCache(store: Database.Database): Database.Database {
-  const statements = new Map<string, Database.Statement>()
-  const prepare = (source: string) => {
-    let statement = statements.get(source)
-    if (!statement) statements.set(source, (statement = store.prepare(source)))
-    return statement
-  }
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'prepare') return prepare
-      const value: unknown = Reflect.get(target, property, target)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
-}
-
-export function createRateLimits(limits: Limits, database: Database.Database) {
-  const store = withStatementCache(database)
+export function createRateLimits(limits: Limits, store: Database.Database) {
   const limiters = new Map<string, RateLimiterAbstract>()
   for (const action of RATE_LIMITED_ACTIONS) {
     for (const scope of RATE_LIMIT_SCOPES) {

@@ -224,7 +224,7 @@ export function saveComment(
       for (const concern of concernRows) insertConcern.run(commentId, concern.id, now.getTime())
       if (status === 'submitted') {
         groupDuplicates(t, { commentId, roundId, textHash: prints.textHash, minhash: prints.minhash, now })
-        suggestConcerns(t, { roundId, commentId, text: input.text, language, now, suggested })
+        suggestConcerns(t, { roundId, commentId, now, suggested })
       }
       addRevision(t, commentId, now)
       return { ok: true, commentId, receipt, status, replayed: false, firstSubmission }
@@ -262,8 +262,7 @@ const queues = new Map<Db, Queued[]>()
  */
 export function submitComment(db: Db, args: Parameters<typeof saveComment>[1]): Promise<SaveResult> {
   // The text is analysed before the write lock is taken: meanwhile another process may write.
-  const analysis = args.analysis ?? analyseText(db, args.roundId, args.input)
-  args = { ...args, analysis }
+  const save = { ...args, analysis: args.analysis ?? analyseText(db, args.roundId, args.input) }
   return new Promise((resolve, reject) => {
     let queue = queues.get(db)
     if (!queue) {
@@ -271,7 +270,7 @@ export function submitComment(db: Db, args: Parameters<typeof saveComment>[1]): 
       queues.set(db, queue)
       setImmediate(() => commitQueue(db))
     }
-    queue.push({ args, resolve, reject })
+    queue.push({ args: save, resolve, reject })
   })
 }
 

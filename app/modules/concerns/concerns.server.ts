@@ -19,15 +19,31 @@ import { analyze, features } from './text'
 
 /**
  * Each round's suggestion model lives in concern_models and, for speed, in this process's memory,
- * kept per database connection (round ids are only unique within one database: tests open many).
- * The stored updated_at tells whether another process (or a moderator) changed it since.
+ * kept per database connection (round ids are only unique within one database: tests open many)
+ * with the version it was read at: a stored model's updated_at, which tells whether another process
+ * (or a moderator) changed it since; for a round none is stored for (a database from before rounds
+ * stored theirs at creation, or no round of that id yet), its taxonomy's rows as stored, so that
+ * each comment submitted to it does not compile the keywords anew and a taxonomy changed since is
+ * read as it is now.
  */
-const caches = new WeakMap<ReturnType<typeof connectionOf>, Map<number, { model: ConcernModel; updatedAt: number }>>()
+type Cached = { model: ConcernModel; updatedAt: number; version: string }
+const caches = new WeakMap<ReturnType<typeof connectionOf>, Map<number, Cached>>()
 function cacheOf(db: Db) {
   const connection = connectionOf(db)
   let cache = caches.get(connection)
   if (!cache) caches.set(connection, (cache = new Map()))
   return cache
+}
+
+const savedVersion = (updatedAt: number) => `saved ${updatedAt}`
+
+/** The round's taxonomy as stored (its JSON text, not parsed): the version of a model not stored. */
+function taxonomyVersion(db: Db, roundId: number) {
+  const rows = prepared<{ key: string; labels: string; keywords: string }>(
+    db,
+    'select key, labels, keywords from concerns where round_id = ? order by sort_order, id',
+  ).all(roundId)
+  return `taxonomy ${rows.map((row) => `${row.key}\u0000${row.labels}\u0000${row.keywords}`).join('\u0001')}`
 }
 
 function taxonomyOf(db: Db, roundId: number): TaxonomyEntry[] {
@@ -47,11 +63,10 @@ function taxonomyOf(db: Db, roundId: number): TaxonomyEntry[] {
 export function loadModel(db: Db, roundId: number): ConcernModel {
   // One indexed lookup per call: whether the stored model changed since this process cached it.
   const stored = prepared<{ updatedAt: number }>(db, 'select updated_at as updatedAt from concern_models where round_id = ?').get(roundId)
-  const updatedAt = stored?.updatedAt ?? 0
-  // Only stored models are kept: a round with none yet (or no round of that id yet) is read anew.
-  const cached = stored ? cacheOf(db).get(roundId) : undefined
-  if (cached && cached.updatedAt === updatedAt) return cached.model
-  let model: ConcernModel | null = null
+  const version = stored ? savedVersion(stored.updatedAt) : taxonomyVersion(db, roundId)
+  const cached = cacheOf(db).get(roundId)
+  if (cached?.version === version) return cached.model
+  let model: ConcernModel
   if (stored) {
     const row = db.select({ state: concernModels.state }).from(concernModels).where(eq(concernModels.roundId, roundId)).get()
     try {
@@ -60,35 +75,11 @@ export function loadModel(db: Db, roundId: number): ConcernModel {
     } catch {
       model = rebuildModel(db, roundId)
     }
+  } else {
+    // Its taxonomy's keywords alone.
+    model = createModel(taxonomyOf(db, roundId))
   }
-  if (model) {
-    cacheOf(db).set(roundId, { model, updatedAt })
-    return model
-  }
-  return untrainedModel(db, roundId)
-}
-
-/**
- * The model of a round none is stored for yet: its taxonomy's keywords alone. Kept per connection
- * and taxonomy (the rows as read), so that each comment submitted to such a round does not compile
- * the keywords anew, while a taxonomy changed by another process (or a round created since) is
- * read as it is now.
- */
-const untrained = new WeakMap<ReturnType<typeof connectionOf>, Map<number, { taxonomy: string; model: ConcernModel }>>()
-function untrainedModel(db: Db, roundId: number): ConcernModel {
-  // The taxonomy's rows as stored (JSON text, not parsed): parsed only when they changed.
-  const rows = prepared<{ key: string; labels: string; keywords: string }>(
-    db,
-    'select key, labels, keywords from concerns where round_id = ? order by sort_order, id',
-  ).all(roundId)
-  const key = rows.map((row) => `${row.key}\u0000${row.labels}\u0000${row.keywords}`).join('\u0001')
-  const connection = connectionOf(db)
-  let models = untrained.get(connection)
-  if (!models) untrained.set(connection, (models = new Map()))
-  const known = models.get(roundId)
-  if (known?.taxonomy === key) return known.model
-  const model = createModel(taxonomyOf(db, roundId))
-  models.set(roundId, { taxonomy: key, model })
+  cacheOf(db).set(roundId, { model, updatedAt: stored?.updatedAt ?? 0, version })
   return model
 }
 
@@ -103,7 +94,7 @@ function saveModel(db: Db, roundId: number, model: ConcernModel, now: Date) {
     .values({ roundId, state, examples: model.docs, updatedAt })
     .onConflictDoUpdate({ target: concernModels.roundId, set: { state, examples: model.docs, updatedAt } })
     .run()
-  cacheOf(db).set(roundId, { model, updatedAt: updatedAt.getTime() })
+  cacheOf(db).set(roundId, { model, updatedAt: updatedAt.getTime(), version: savedVersion(updatedAt.getTime()) })
 }
 
 /** Runs a change to the cached model; if the transaction around it fails, the cache is dropped. */
@@ -113,7 +104,6 @@ function withModel<T>(db: Db, roundId: number, change: (model: ConcernModel) => 
     return change(model)
   } catch (error) {
     cacheOf(db).delete(roundId)
-    untrained.get(connectionOf(db))?.delete(roundId)
     throw error
   }
 }
@@ -148,21 +138,19 @@ export function refreshModel(db: Db, roundId: number, now = new Date()) {
 
 /**
  * Stores the suggested concerns of a comment, with their scores, in place of earlier suggestions.
- * Called inside the transaction that submits or imports the comment.
+ * Called inside the transaction that submits the comment.
  */
 export function suggestConcerns(
   db: Db,
   args: {
     roundId: number
     commentId: number
-    text: string
-    language: string | null
     now: Date
-    /** The suggestions, when worked out before the transaction (suggestedConcerns). */
-    suggested?: Suggestion[]
+    /** suggestedConcerns of the comment's text, worked out before the transaction. */
+    suggested: Suggestion[]
   },
 ) {
-  const suggested = args.suggested ?? suggestedConcerns(db, args.roundId, args.text, args.language)
+  const { suggested } = args
   prepared(db, "delete from comment_concerns where comment_id = ? and source = 'suggested'").run(args.commentId)
   if (!suggested.length) return []
   const ids = concernIds(db, args.roundId)
