@@ -6,9 +6,14 @@
  *   member, and its number of signatories is reported beside it;
  * - a lens (region, sub-region, regional organization, category, language) restricts every figure.
  */
+import path from 'node:path'
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
 import { sql, type SQL } from 'drizzle-orm'
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { POSITIONS, STAKEHOLDER_CATEGORIES, type Position, type StakeholderCategory } from '#db/schema/index'
-import type { Db } from '~/utils/db.server'
+import { connectionOf, type Db } from '~/utils/db.server'
+import { projectRoot } from '~/utils/paths.server'
+import { scanColumns, type Columns } from './scan-columns.js'
 
 export type Lens = {
   region?: string
@@ -54,6 +59,8 @@ type Kind = {
   proposes: boolean
   /** The clause and position a quote of this kind stands for, when it may be quoted. */
   quoteKey: string | null
+  /** The category's bit, for the categories an author was counted in. */
+  categoryBit: number
   /** Counted comments of this kind, those of them that stand for a campaign, and their signatories. */
   counted: number
   campaigns: number
@@ -108,98 +115,181 @@ const SCAN_PAGE = 20_000
 const QUOTES_PER_GROUP = 3
 
 /**
- * Reads the round's visible submitted comments under the lens once, a page of ids at a time, each
- * row with the columns the figures group by packed as one JSON array (parsed once per distinct
- * combination), and tallies every figure in the same pass: SQLite sorting a million rows for each
- * grouping took seconds apiece, one pass over them takes less than reading them.
+ * A round whose comments' ids span at least this many is read in two threads (scanColumns),
+ * each half on its own connection, when nothing else is written meanwhile (tests lower it).
+ */
+export const scanSettings = { parallelFrom: 50_000 }
+/** How many passes were read in two halves, and how many of those again in one (something was written meanwhile). */
+export const scanCounts = { split: 0, again: 0 }
+const SCAN_WORKER = path.join(projectRoot, 'app', 'modules', 'summaries', 'scan.worker.js')
+
+/** What the pass reads of a round besides its comments, in the same snapshot as them. */
+type RoundRead = {
+  campaignGroups: Set<number>
+  own: Map<number, string>
+  ofGroup: Map<number, string>
+  confirmed: Map<number, { key: string; score: number | null }[]>
+  /** The comments' rows as columns, in parts that follow one another in id order. */
+  parts: Columns[]
+}
+
+/**
+ * Reads the round's visible submitted comments under the lens, each row with the columns the
+ * figures group by packed as two JSON arrays (parsed once per distinct combination), with the
+ * dispositions, campaigns and confirmed concerns the pass needs, all in one snapshot. A large round
+ * is read in two halves at once, this thread reading the lower and a worker thread (scan.worker.js)
+ * the upper, each on its own connection: reading the rows is most of the pass's time. The two
+ * halves are one snapshot when no other connection committed from before either began until both
+ * ended (PRAGMA data_version is unchanged); otherwise the round is read again in one.
+ */
+function readRound(db: Db, roundId: number, lens: Lens): RoundRead {
+  const sqlite = connectionOf(db)
+  const query = new SQLiteSyncDialect().sqlToQuery(sql`
+    select c.id, coalesce(c.duplicate_group_id, 0), c.author_id,
+      json_array(c.clause_id, c.category, c.position, c.consent, c.imported, c.proposed_text is not null),
+      json_array(c.country_code, c.region_code, c.declared_language),
+      case when c.consent != 'private' and c.position is not null then
+        (select max(s.score) from comment_concerns s where s.comment_id = c.id and s.source = 'suggested') end
+    from comments c
+    where c.round_id = ${roundId} and c.status = 'submitted' and c.moderation = 'visible' and ${lensWhere(lens)}
+      and c.id > ? and c.id <= ?
+    order by c.id limit ${sql.raw(String(SCAN_PAGE))}`)
+  const span = db.get<{ low: number | null; high: number | null }>(sql`
+    select min(id) as low, max(id) as high from comments where round_id = ${roundId}`)!
+  const low = (span.low ?? 1) - 1
+  const high = span.high ?? 0
+  const read = (to: number, rows: Columns[] = []): RoundRead =>
+    db.transaction(() => ({
+      ...roundContext(db, roundId),
+      parts: [scanColumns(sqlite.prepare(query.sql), query.params, low, to, SCAN_PAGE), ...rows],
+    }))
+  if (high - low < scanSettings.parallelFrom || sqlite.inTransaction || sqlite.memory) return read(high)
+
+  const version = () => sqlite.pragma('data_version', { simple: true })
+  const before = version()
+  const middle = low + Math.floor((high - low) / 2)
+  const flag = new SharedArrayBuffer(4)
+  const { port1, port2 } = new MessageChannel()
+  const worker = new Worker(SCAN_WORKER, {
+    workerData: { file: sqlite.name, query: query.sql, params: query.params, from: middle, to: high, pageSize: SCAN_PAGE, port: port2, flag },
+    transferList: [port2],
+  })
+  // Failures come back as messages; the thread ends by itself.
+  worker.on('error', () => {})
+  try {
+    const lower = read(middle)
+    const done = new Int32Array(flag)
+    while (Atomics.load(done, 0) === 0) Atomics.wait(done, 0, 0, 1000)
+    const reply = receiveMessageOnPort(port1)?.message as { columns: Columns } | { error: string } | undefined
+    if (!reply || 'error' in reply) throw new Error(`Reading the round's comments failed: ${reply?.error ?? 'no answer'}`)
+    scanCounts.split++
+    if (version() === before) return { ...lower, parts: [...lower.parts, reply.columns] }
+  } finally {
+    port1.close()
+  }
+  scanCounts.again++
+  return read(high)
+}
+
+/** The round's campaigns, dispositions and confirmed concerns (with the suggestion's score for each). */
+function roundContext(db: Db, roundId: number): Omit<RoundRead, 'parts'> {
+  const campaignGroups = new Set(
+    db.values<[number]>(sql`select id from duplicate_groups where round_id = ${roundId} and is_campaign = 1`).map(([id]) => id),
+  )
+  const own = new Map<number, string>()
+  const ofGroup = new Map<number, string>()
+  for (const [commentId, groupId, outcome] of db.values<[number | null, number | null, string]>(sql`
+    select comment_id, duplicate_group_id, outcome from dispositions where round_id = ${roundId}`)) {
+    if (commentId !== null) own.set(commentId, outcome)
+    if (groupId !== null) ofGroup.set(groupId, outcome)
+  }
+  const concernKeys = new Map(db.values<[number, string]>(sql`select id, key from concerns where round_id = ${roundId}`))
+  const confirmed = new Map<number, { key: string; score: number | null }[]>()
+  for (const [commentId, concernId, score] of db.values<[number, number, number | null]>(sql`
+    select m.comment_id, m.concern_id, s.score
+    from concerns k
+    join comment_concerns m on m.concern_id = k.id and m.source = 'moderator'
+    left join comment_concerns s on s.comment_id = m.comment_id and s.concern_id = m.concern_id and s.source = 'suggested'
+    where k.round_id = ${roundId}`)) {
+    const key = concernKeys.get(concernId)!
+    const list = confirmed.get(commentId)
+    if (list) list.push({ key, score })
+    else confirmed.set(commentId, [{ key, score }])
+  }
+  return { campaignGroups, own, ofGroup, confirmed }
+}
+
+/**
+ * Tallies every figure in one pass over the round's counted comments in id order (readRound):
+ * SQLite sorting a million rows for each grouping took seconds apiece, one pass over them takes
+ * less than reading them.
  */
 function loadUnits(db: Db, roundId: number, lens: Lens): Units {
-  return db.transaction(() => {
-    const campaignGroups = new Set(
-      db.values<[number]>(sql`select id from duplicate_groups where round_id = ${roundId} and is_campaign = 1`).map(([id]) => id),
-    )
-    const own = new Map<number, string>()
-    const ofGroup = new Map<number, string>()
-    for (const [commentId, groupId, outcome] of db.values<[number | null, number | null, string]>(sql`
-      select comment_id, duplicate_group_id, outcome from dispositions where round_id = ${roundId}`)) {
-      if (commentId !== null) own.set(commentId, outcome)
-      if (groupId !== null) ofGroup.set(groupId, outcome)
-    }
-    // The concerns moderators confirmed, with the suggestion's score for each, by comment.
-    const concernKeys = new Map(db.values<[number, string]>(sql`select id, key from concerns where round_id = ${roundId}`))
-    const confirmed = new Map<number, { key: string; score: number | null }[]>()
-    for (const [commentId, concernId, score] of db.values<[number, number, number | null]>(sql`
-      select m.comment_id, m.concern_id, s.score
-      from concerns k
-      join comment_concerns m on m.concern_id = k.id and m.source = 'moderator'
-      left join comment_concerns s on s.comment_id = m.comment_id and s.concern_id = m.concern_id and s.source = 'suggested'
-      where k.round_id = ${roundId}`)) {
-      const key = concernKeys.get(concernId)!
-      const list = confirmed.get(commentId)
-      if (list) list.push({ key, score })
-      else confirmed.set(commentId, [{ key, score }])
-    }
-
-    const units: Units = {
-      visible: 0,
-      imported: 0,
-      kinds: [],
-      origins: [],
-      participants: new Map(),
-      outcomes: new Map(),
-      confirmed: new Map(),
-      concernQuotes: new Map(),
-      clauseQuotes: new Map(),
-      proposals: new Map(),
-      campaigns: [],
-    }
-    const kinds = new Map<string, Kind>()
-    const origins = new Map<string, Origin>()
-    const authors = new Map<StakeholderCategory, Set<string>>()
-    const represented = new Map<number, Unit>()
-    let after = 0
-    for (;;) {
-      const rows = db.values<[number, number, string | null, string, string, number | null]>(sql`
-        select c.id, coalesce(c.duplicate_group_id, 0), c.author_id,
-          json_array(c.clause_id, c.category, c.position, c.consent, c.imported, c.proposed_text is not null),
-          json_array(c.country_code, c.region_code, c.declared_language),
-          case when c.consent != 'private' and c.position is not null then
-            (select max(s.score) from comment_concerns s where s.comment_id = c.id and s.source = 'suggested') end
-        from comments c
-        where c.round_id = ${roundId} and c.status = 'submitted' and c.moderation = 'visible' and ${lensWhere(lens)}
-          and c.id > ${after}
-        order by c.id limit ${SCAN_PAGE}`)
-      for (let index = 0; index < rows.length; index++) {
-        // (Indexed rather than destructured in a for-of: a million times, that is a second.)
-        const row = rows[index]!
-        const id = row[0]
-        const group = row[1]
-        const authorId = row[2]
-        const said = row[3]
-        const from = row[4]
-        const best = row[5]
-        let kind = kinds.get(said)
-        if (!kind) {
-          kind = parseKind(said)
-          kinds.set(said, kind)
-          units.kinds.push(kind)
-        }
-        let origin = origins.get(from)
-        if (!origin) {
-          const [countryCode, regionCode, language] = JSON.parse(from) as [string | null, string | null, string | null]
-          origin = { countryCode, regionCode, language, counted: 0 }
-          origins.set(from, origin)
-          units.origins.push(origin)
-        }
+  const { campaignGroups, own, ofGroup, confirmed, parts } = readRound(db, roundId, lens)
+  const units: Units = {
+    visible: 0,
+    imported: 0,
+    kinds: [],
+    origins: [],
+    participants: new Map(),
+    outcomes: new Map(),
+    confirmed: new Map(),
+    concernQuotes: new Map(),
+    clauseQuotes: new Map(),
+    proposals: new Map(),
+    campaigns: [],
+  }
+  const kinds = new Map<string, Kind>()
+  const origins = new Map<string, Origin>()
+  // Authors by number, and for each the categories (one bit each) already counted for them.
+  const authorNumbers = new Map<string, number>()
+  const partLists = parts.map((part) => ({
+    kinds: part.kinds.map((said) => {
+      let kind = kinds.get(said)
+      if (!kind) {
+        kind = parseKind(said)
+        kinds.set(said, kind)
+        units.kinds.push(kind)
+      }
+      return kind
+    }),
+    origins: part.origins.map((from) => {
+      let origin = origins.get(from)
+      if (!origin) {
+        const [countryCode, regionCode, language] = JSON.parse(from) as [string | null, string | null, string | null]
+        origin = { countryCode, regionCode, language, counted: 0 }
+        origins.set(from, origin)
+        units.origins.push(origin)
+      }
+      return origin
+    }),
+    authors: Int32Array.from(part.authors, (author) => {
+      let number = authorNumbers.get(author)
+      if (number === undefined) authorNumbers.set(author, (number = authorNumbers.size))
+      return number
+    }),
+  }))
+  const counted = new Uint16Array(authorNumbers.size)
+  const represented = new Map<number, Unit>()
+  for (let p = 0; p < parts.length; p++) {
+    const lists = partLists[p]!
+    for (const chunk of parts[p]!.chunks) {
+      for (let index = 0; index < chunk.length; index++) {
+        const id = chunk.ids[index]!
+        const group = chunk.groups[index]!
+        const author = chunk.authors[index]!
+        const kind = lists.kinds[chunk.kinds[index]!]!
+        const origin = lists.origins[chunk.origins[index]!]!
+        const best = chunk.best[index]!
         units.visible++
         if (kind.imported) units.imported++
         const campaign = group && campaignGroups.has(group) ? group : 0
         if (campaign) {
-          const counted = represented.get(campaign)
-          if (counted) {
+          const first = represented.get(campaign)
+          if (first) {
             // A later member of a campaign already counted: one more signatory of its first member.
-            counted.signatories++
-            counted.kind.signatories++
+            first.signatories++
+            first.kind.signatories++
             continue
           }
           kind.campaigns++
@@ -215,12 +305,11 @@ function loadUnits(db: Db, roundId: number, lens: Lens): Units {
           units.campaigns.push(unit)
         }
 
-        if (authorId === null) tally(units.participants, kind.category, 1)
+        if (author < 0) tally(units.participants, kind.category, 1)
         else {
-          let seen = authors.get(kind.category)
-          if (!seen) authors.set(kind.category, (seen = new Set()))
-          if (!seen.has(authorId)) {
-            seen.add(authorId)
+          const number = lists.authors[author]!
+          if (!(counted[number]! & kind.categoryBit)) {
+            counted[number]! |= kind.categoryBit
             tally(units.participants, kind.category, 1)
           }
         }
@@ -230,9 +319,8 @@ function loadUnits(db: Db, roundId: number, lens: Lens): Units {
 
         if (kind.quoteKey) {
           const leader = units.clauseQuotes.get(kind.quoteKey)
-          const score = best ?? Number.NaN
-          if (!leader || (!Number.isNaN(score) && (Number.isNaN(leader.best) || score > leader.best)))
-            units.clauseQuotes.set(kind.quoteKey, { unit: (unit ??= plainUnit(id, kind, origin, group)), best: score })
+          if (!leader || (!Number.isNaN(best) && (Number.isNaN(leader.best) || best > leader.best)))
+            units.clauseQuotes.set(kind.quoteKey, { unit: (unit ??= plainUnit(id, kind, origin, group)), best })
         }
 
         for (const { key, score } of confirmed.get(id) ?? []) {
@@ -267,11 +355,9 @@ function loadUnits(db: Db, roundId: number, lens: Lens): Units {
           else proposal.plain++
         }
       }
-      const last = rows.at(-1)
-      if (!last || rows.length < SCAN_PAGE) return units
-      after = last[0]
     }
-  })
+  }
+  return units
 }
 
 const plainUnit = (id: number, kind: Kind, origin: Origin, group: number): Unit => ({ id, kind, origin, group, campaign: 0, signatories: 0 })
@@ -293,6 +379,7 @@ function parseKind(columns: string): Kind {
     imported: imported === 1,
     proposes: proposes === 1,
     quoteKey: consent !== 'private' && position ? `${clauseId ?? 'whole'}:${position}` : null,
+    categoryBit: 1 << STAKEHOLDER_CATEGORIES.indexOf(category),
     counted: 0,
     campaigns: 0,
     signatories: 0,

@@ -7,7 +7,7 @@ import { createNorm } from '~/modules/norms/norms.server'
 import { createRound } from '~/modules/rounds/rounds.server'
 import { createTestDb } from '~/test/db'
 import type { Db } from '~/utils/db.server'
-import { buildFigures, divergence, representativeQuotes } from './figures.server'
+import { buildFigures, divergence, representativeQuotes, scanCounts, scanSettings } from './figures.server'
 
 const CAMPAIGN = 'Clause 1 must be withdrawn: it opens the door to mass surveillance of journalists and activists online.'
 
@@ -70,7 +70,25 @@ async function setup() {
   return { db, roundId: round.roundId, say }
 }
 
-describe('summary figures', () => {
+// Every figure read in one pass, and again with each round read in two halves at once (as large
+// rounds are), which must change nothing.
+describe.each([
+  { reading: 'in one pass', parallelFrom: Number.POSITIVE_INFINITY },
+  { reading: 'in two halves at once', parallelFrom: 0 },
+])('summary figures, the round read $reading', ({ parallelFrom }) => {
+  const usual = scanSettings.parallelFrom
+  let splitBefore = 0
+  beforeAll(() => {
+    scanSettings.parallelFrom = parallelFrom
+    splitBefore = scanCounts.split
+  })
+  afterAll(() => {
+    // The halves were read as asked, and nothing written meanwhile made any read again.
+    expect(scanCounts.split > splitBefore).toBe(parallelFrom === 0)
+    expect(scanCounts.again).toBe(0)
+    scanSettings.parallelFrom = usual
+  })
+
   it('counts a campaign once with its signatories, leaves hidden comments out, and computes net support', async () => {
     const { db, roundId, say } = await setup()
     for (let i = 0; i < 5; i++) await say('civil_society', 'KE', '1', 'oppose', CAMPAIGN + ' '.repeat(i) + (i % 2 ? '!' : ''))

@@ -260,7 +260,8 @@ function isRetryable(error: unknown) {
 
 /**
  * Publishes the draft as the next snapshot: figures computed now and frozen with the narrative,
- * numbered max+1, hashed, audited — in one transaction. Returns the snapshot's number.
+ * numbered max+1, hashed, audited — the figures read first, the rest in one transaction. Returns the
+ * snapshot's number.
  */
 export function publishSummary(db: Db, input: { roundId: number; actorId: string | null; now?: Date }): number {
   for (let attempt = 1; ; attempt++) {
@@ -273,18 +274,21 @@ export function publishSummary(db: Db, input: { roundId: number; actorId: string
 }
 
 function publishOnce(db: Db, input: { roundId: number; actorId: string | null; now?: Date }) {
+  if (!roundExists(db, input.roundId)) throw new SummaryError('roundUnknown')
+  const now = input.now ?? new Date()
+  // The figures as of now, read in a snapshot of their own before the write lock is taken: at a
+  // million comments they take seconds, which every submission would otherwise wait for.
+  const figures = asStored(summaryFigures(db, input.roundId, now))
   return db.transaction(
     (tx) => {
       const tdb = tx as unknown as Db
       if (!roundExists(tdb, input.roundId)) throw new SummaryError('roundUnknown')
-      const now = input.now ?? new Date()
       const last = tx
         .select({ number: sql<number | null>`max(${summaries.number})` })
         .from(summaries)
         .where(eq(summaries.roundId, input.roundId))
         .get()
       const number = (last?.number ?? 0) + 1
-      const figures = asStored(summaryFigures(tdb, input.roundId, now))
       const narrative = asStored(readDraft(tdb, input.roundId).narrative)
       const contentHash = summaryHash({ roundId: input.roundId, number, figures, narrative })
       const row = tx
