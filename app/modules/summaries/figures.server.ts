@@ -108,6 +108,8 @@ type Units = {
   /** By clause, then by duplicate group (or minus the comment's id, alone). */
   proposals: Map<number | null, Map<number, Proposal>>
   campaigns: Unit[]
+  /** Reviewed comments whose confirmed concerns differ from the suggested ones, in the whole round. */
+  changed: number
 }
 
 const SCAN_PAGE = 20_000
@@ -129,6 +131,8 @@ type RoundRead = {
   own: Map<number, string>
   ofGroup: Map<number, string>
   confirmed: Map<number, { key: string; score: number | null }[]>
+  /** Reviewed comments whose confirmed concerns differ from the suggested ones (not under a lens). */
+  changed: number
   /** The comments' rows as columns, in parts that follow one another in id order. */
   parts: Columns[]
 }
@@ -138,7 +142,8 @@ type RoundRead = {
  * figures group by packed as two JSON arrays (parsed once per distinct combination), with the
  * dispositions, campaigns and confirmed concerns the pass needs, all in one snapshot. A large round
  * is read in two halves at once, this thread reading the lower and a worker thread (scan.worker.js)
- * the upper, each on its own connection: reading the rows is most of the pass's time. The two
+ * the upper, each on its own connection: reading the rows is most of the pass's time (the worker
+ * also counts the changed suggestions, while this thread reads the rest of the round). The two
  * halves are one snapshot when no other connection committed from before either began until both
  * ended (PRAGMA data_version is unchanged); otherwise the round is read again in one.
  */
@@ -158,12 +163,15 @@ function readRound(db: Db, roundId: number, lens: Lens): RoundRead {
     select min(id) as low, max(id) as high from comments where round_id = ${roundId}`)!
   const low = (span.low ?? 1) - 1
   const high = span.high ?? 0
-  const read = (to: number, rows: Columns[] = []): RoundRead =>
+  const changes = new SQLiteSyncDialect().sqlToQuery(changedSuggestions(roundId))
+  // The round up to a comment id, and the changed suggestions unless the worker counts them.
+  const read = (to: number, counting: boolean): RoundRead =>
     db.transaction(() => ({
       ...roundContext(db, roundId),
-      parts: [scanColumns(sqlite.prepare(query.sql), query.params, low, to, SCAN_PAGE), ...rows],
+      changed: counting ? (sqlite.prepare(changes.sql).pluck().get(...changes.params) as number) : 0,
+      parts: [scanColumns(sqlite.prepare(query.sql), query.params, low, to, SCAN_PAGE)],
     }))
-  if (high - low < scanSettings.parallelFrom || sqlite.inTransaction || sqlite.memory) return read(high)
+  if (high - low < scanSettings.parallelFrom || sqlite.inTransaction || sqlite.memory) return read(high, true)
 
   const version = () => sqlite.pragma('data_version', { simple: true })
   const before = version()
@@ -171,28 +179,33 @@ function readRound(db: Db, roundId: number, lens: Lens): RoundRead {
   const flag = new SharedArrayBuffer(4)
   const { port1, port2 } = new MessageChannel()
   const worker = new Worker(SCAN_WORKER, {
-    workerData: { file: sqlite.name, query: query.sql, params: query.params, from: middle, to: high, pageSize: SCAN_PAGE, port: port2, flag },
+    workerData: {
+      file: sqlite.name,
+      ...{ query: query.sql, params: query.params, from: middle, to: high, pageSize: SCAN_PAGE },
+      count: changes,
+      ...{ port: port2, flag },
+    },
     transferList: [port2],
   })
   // Failures come back as messages; the thread ends by itself.
   worker.on('error', () => {})
   try {
-    const lower = read(middle)
+    const lower = read(middle, false)
     const done = new Int32Array(flag)
     while (Atomics.load(done, 0) === 0) Atomics.wait(done, 0, 0, 1000)
-    const reply = receiveMessageOnPort(port1)?.message as { columns: Columns } | { error: string } | undefined
+    const reply = receiveMessageOnPort(port1)?.message as { columns: Columns; count: number } | { error: string } | undefined
     if (!reply || 'error' in reply) throw new Error(`Reading the round's comments failed: ${reply?.error ?? 'no answer'}`)
     scanCounts.split++
-    if (version() === before) return { ...lower, parts: [...lower.parts, reply.columns] }
+    if (version() === before) return { ...lower, changed: reply.count, parts: [...lower.parts, reply.columns] }
   } finally {
     port1.close()
   }
   scanCounts.again++
-  return read(high)
+  return read(high, true)
 }
 
 /** The round's campaigns, dispositions and confirmed concerns (with the suggestion's score for each). */
-function roundContext(db: Db, roundId: number): Omit<RoundRead, 'parts'> {
+function roundContext(db: Db, roundId: number): Omit<RoundRead, 'parts' | 'changed'> {
   const campaignGroups = new Set(
     db.values<[number]>(sql`select id from duplicate_groups where round_id = ${roundId} and is_campaign = 1`).map(([id]) => id),
   )
@@ -205,12 +218,13 @@ function roundContext(db: Db, roundId: number): Omit<RoundRead, 'parts'> {
   }
   const concernKeys = new Map(db.values<[number, string]>(sql`select id, key from concerns where round_id = ${roundId}`))
   const confirmed = new Map<number, { key: string; score: number | null }[]>()
+  // The suggestions' scores looked up in comment order, where one lookup's pages are the next one's.
   for (const [commentId, concernId, score] of db.values<[number, number, number | null]>(sql`
-    select m.comment_id, m.concern_id, s.score
-    from concerns k
-    join comment_concerns m on m.concern_id = k.id and m.source = 'moderator'
-    left join comment_concerns s on s.comment_id = m.comment_id and s.concern_id = m.concern_id and s.source = 'suggested'
-    where k.round_id = ${roundId}`)) {
+    with m as materialized (
+      select m.comment_id, m.concern_id from concerns k join comment_concerns m on m.concern_id = k.id and m.source = 'moderator'
+      where k.round_id = ${roundId} order by m.comment_id, m.concern_id)
+    select m.comment_id, m.concern_id, s.score from m
+    left join comment_concerns s on s.comment_id = m.comment_id and s.concern_id = m.concern_id and s.source = 'suggested'`)) {
     const key = concernKeys.get(concernId)!
     const list = confirmed.get(commentId)
     if (list) list.push({ key, score })
@@ -220,13 +234,26 @@ function roundContext(db: Db, roundId: number): Omit<RoundRead, 'parts'> {
 }
 
 /**
+ * Reviewed comments whose confirmed concerns differ from their suggested ones: each reviewed
+ * comment (off the partial index of the reviewed ones, without reading its row) and its two lists
+ * of concern ids, read from comment_concerns' primary key (comment, concern, source) in concern order.
+ */
+const changedSuggestions = (roundId: number) => sql`
+  select count(*) from comments c indexed by comments_round_reviewed_idx
+  where c.round_id = ${roundId} and c.review_state = 'reviewed' and c.status = 'submitted'
+    and coalesce((select group_concat(m.concern_id) from comment_concerns m where m.comment_id = c.id and m.source = 'moderator'), '')
+      != coalesce((select group_concat(s.concern_id) from comment_concerns s where s.comment_id = c.id and s.source = 'suggested'), '')`
+
+
+/**
  * Tallies every figure in one pass over the round's counted comments in id order (readRound):
  * SQLite sorting a million rows for each grouping took seconds apiece, one pass over them takes
  * less than reading them.
  */
 function loadUnits(db: Db, roundId: number, lens: Lens): Units {
-  const { campaignGroups, own, ofGroup, confirmed, parts } = readRound(db, roundId, lens)
+  const { campaignGroups, own, ofGroup, confirmed, changed, parts } = readRound(db, roundId, lens)
   const units: Units = {
+    changed,
     visible: 0,
     imported: 0,
     kinds: [],
@@ -550,7 +577,7 @@ function computeFigures(db: Db, roundId: number, lens: Lens) {
     consensus: ranked,
     concerns: concernFigures(db, roundId, lens),
     dispositions: dispositionFigures(db, roundId, lens),
-    method: methodFigures(db, roundId),
+    method: methodFigures(db, roundId, units.changed),
   }
 }
 
@@ -595,16 +622,9 @@ function dispositionFigures(db: Db, roundId: number, lens: Lens) {
 }
 
 /** How grouping was done: suggestions confirmed or changed, hidden comments by reason. */
-function methodFigures(db: Db, roundId: number) {
-  // Reviewed comments whose confirmed concerns differ from their suggested ones: each reviewed
-  // comment (off the partial index of the reviewed ones, without reading its row) and its two lists
-  // of concern ids, read from comment_concerns' primary key (comment, concern, source) in concern
-  // order; the reviewed and unreviewed totals come from the round's counts.
-  const changed = db.get<{ n: number }>(sql`
-    select count(*) as n from comments c indexed by comments_round_reviewed_idx
-    where c.round_id = ${roundId} and c.review_state = 'reviewed' and c.status = 'submitted'
-      and coalesce((select group_concat(m.concern_id) from comment_concerns m where m.comment_id = c.id and m.source = 'moderator'), '')
-        != coalesce((select group_concat(s.concern_id) from comment_concerns s where s.comment_id = c.id and s.source = 'suggested'), '')`)!.n
+function methodFigures(db: Db, roundId: number, changed: number) {
+  // The changed suggestions are counted with the pass (changedSuggestions); the reviewed and
+  // unreviewed totals come from the round's counts.
   const states = db.all<{ state: string; n: number }>(sql`
     select review_state as state, coalesce(sum(n), 0) as n from comment_counts
     where round_id = ${roundId} and dimension = 'all' group by review_state`)

@@ -4,6 +4,7 @@ import { signupSchema } from '~/modules/accounts/accounts.schema'
 import { createUser } from '~/modules/accounts/accounts.server'
 import { saveComment } from '~/modules/comments/comments.server'
 import { createNorm } from '~/modules/norms/norms.server'
+import { confirmConcerns, suggestedKeys } from '~/modules/concerns/concerns.server'
 import { createRound } from '~/modules/rounds/rounds.server'
 import { createTestDb } from '~/test/db'
 import type { Db } from '~/utils/db.server'
@@ -67,7 +68,7 @@ async function setup() {
     if (!result.ok) throw new Error(result.error)
     return result.commentId
   }
-  return { db, roundId: round.roundId, say }
+  return { db, roundId: round.roundId, say, person: (category: StakeholderCategory) => person(db, n++, category, 'FR') }
 }
 
 // Every figure read in one pass, and again with each round read in two halves at once (as large
@@ -140,6 +141,26 @@ describe.each([
     expect(others.clauses.find((clause) => clause.label === '1')!.all).toMatchObject({ support: 1, oppose: 1, net: 0 })
     // A lens that sees no signatory sees no campaign.
     expect(buildFigures(db, roundId, { category: 'government' }).participation).toMatchObject({ counted: 1, campaigns: 0 })
+  })
+
+  it('counts the suggestions moderators confirmed or changed, and quotes each concern from its confirmed comments', async () => {
+    const { db, roundId, say, person } = await setup()
+    const privacy = await say('civil_society', 'KE', '1', 'oppose', 'Mass surveillance of personal data and private communications violates privacy and encryption.')
+    const changed = await say('tech_firm', 'US', '1', 'amend', 'Data protection and privacy rules for personal data must be clearer in this clause.')
+    await say('government', 'FR', '2', 'support', 'Critical infrastructure must be protected against attacks on hospitals and power grids.')
+    const suggested = suggestedKeys(db, roundId, [privacy, changed])
+    expect(suggested.get(privacy)).toContain('privacy')
+    const moderatorId = await person('government')
+    const keysByComment = new Map([
+      [privacy, suggested.get(privacy)!],
+      [changed, ['economic_impact']],
+    ])
+    expect(confirmConcerns(db, { roundId, keysByComment, actorId: moderatorId }).ok).toBe(true)
+
+    expect(buildFigures(db, roundId).method).toMatchObject({ reviewed: 2, confirmedAsSuggested: 1, changedFromSuggestion: 1, unreviewed: 1 })
+    const byConcern = representativeQuotes(db, roundId).byConcern
+    expect(byConcern.filter((quote) => quote.groupKey === 'economic_impact').map((quote) => quote.commentId)).toEqual([changed])
+    expect(byConcern.filter((quote) => quote.groupKey === 'privacy').map((quote) => quote.commentId)).toEqual([privacy])
   })
 
   it('ranks clauses from shared to divisive and quotes published comments only', async () => {
