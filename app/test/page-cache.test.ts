@@ -133,6 +133,28 @@ describe('the page cache', () => {
     expect(zlib.gunzipSync(gzipped.body).equals(first.body)).toBe(true)
   })
 
+  it('sends brotli to browsers that take it at least as gladly as gzip, each encoding made once', async () => {
+    app = serve(path.join(dir, 'b.db'), 60_000)
+    await new Promise((resolve) => app.server.once('listening', resolve))
+    const first = await raw('/rounds/1', { 'accept-encoding': 'identity' })
+    // As Chromium asks over HTTPS: gzip named first, but brotli is as welcome and smaller.
+    const chromium = await raw('/rounds/1', { 'accept-encoding': 'gzip, deflate, br, zstd' })
+    const again = await raw('/rounds/1', { 'accept-encoding': 'br' })
+    const gzipOnly = await raw('/rounds/1', { 'accept-encoding': 'gzip, br;q=0' })
+    const none = await raw('/rounds/1', {})
+    expect(app.renders).toBe(1)
+    expect(chromium.headers['content-encoding']).toBe('br')
+    expect(chromium.headers.vary).toMatch(/accept-encoding/i)
+    expect(chromium.headers['content-security-policy']).toBe("script-src 'nonce-nonce1x'")
+    expect(Number(chromium.headers['content-length'])).toBe(chromium.body.length)
+    expect(zlib.brotliDecompressSync(chromium.body).equals(first.body)).toBe(true)
+    expect(again.body.equals(chromium.body)).toBe(true)
+    expect(gzipOnly.headers['content-encoding']).toBe('gzip')
+    expect(zlib.gunzipSync(gzipOnly.body).equals(first.body)).toBe(true)
+    expect(none.headers['content-encoding']).toBeUndefined()
+    expect(none.body.equals(first.body)).toBe(true)
+  })
+
   it('keeps the page itself when a middleware in front compressed its first answer', async () => {
     app = serve(path.join(dir, 'g.db'), 60_000)
     await new Promise((resolve) => app.server.once('listening', resolve))
