@@ -74,7 +74,7 @@ function takeLifetime(res) {
  * @param {{ databasePath: string, ttlMs: number, maxBytes?: number, skip?: (req: import('express').Request) => boolean }} options
  * @returns {import('express').RequestHandler}
  */
-export function pageCache({ databasePath, ttlMs, maxBytes = 32 * 1024 * 1024, skip = () => false }) {
+export function pageCache({ databasePath, ttlMs, maxBytes = 16 * 1024 * 1024, skip = () => false }) {
   if (!ttlMs || ttlMs <= 0)
     return (req, res, next) => {
       takeLifetime(res)
