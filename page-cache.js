@@ -21,10 +21,10 @@
 // rendered under, and compressed once for each encoding asked for, the first time one is: brotli to
 // a browser that takes it at least as gladly as gzip (every browser does over HTTPS; a published
 // summary is 82 KB as brotli, 134 KB as gzip, 605 KB as rendered), else gzip, else the page
-// itself. Its scripts' nonce
-// is therefore the same for every reader of that page while it is kept. A nonce guards against
-// markup injected into a page that would carry the page's nonce; a kept page's bytes were fixed
-// when it was rendered, before anybody could have read its nonce, and no other page shares it.
+// itself. Its scripts' nonce is therefore the same for every reader of that page while it is kept.
+// A nonce guards against markup injected into a page that would carry the page's nonce; a kept
+// page's bytes were fixed when it was rendered, before anybody could have read its nonce, and no
+// other page shares it.
 import zlib from 'node:zlib'
 import Database from 'better-sqlite3'
 import { LRUCache } from 'lru-cache'

@@ -124,6 +124,8 @@ export const scanSettings = { parallelFrom: 50_000 }
 /** How many passes were read in two halves, and how many of those again in one (something was written meanwhile). */
 export const scanCounts = { split: 0, again: 0 }
 const SCAN_WORKER = path.join(projectRoot, 'app', 'modules', 'summaries', 'scan.worker.js')
+/** Turns drizzle's SQL into text and parameters, for the statements both threads run. */
+const dialect = new SQLiteSyncDialect()
 
 /** What the pass reads of a round besides its comments, in the same snapshot as them. */
 type RoundRead = {
@@ -149,7 +151,7 @@ type RoundRead = {
  */
 function readRound(db: Db, roundId: number, lens: Lens): RoundRead {
   const sqlite = connectionOf(db)
-  const query = new SQLiteSyncDialect().sqlToQuery(sql`
+  const query = dialect.sqlToQuery(sql`
     select c.id, coalesce(c.duplicate_group_id, 0), c.author_id,
       json_array(c.clause_id, c.category, c.position, c.consent, c.imported, c.proposed_text is not null),
       json_array(c.country_code, c.region_code, c.declared_language),
@@ -163,7 +165,7 @@ function readRound(db: Db, roundId: number, lens: Lens): RoundRead {
     select min(id) as low, max(id) as high from comments where round_id = ${roundId}`)!
   const low = (span.low ?? 1) - 1
   const high = span.high ?? 0
-  const changes = new SQLiteSyncDialect().sqlToQuery(changedSuggestions(roundId))
+  const changes = dialect.sqlToQuery(changedSuggestions(roundId))
   // The round up to a comment id, and the changed suggestions unless the worker counts them.
   const read = (to: number, counting: boolean): RoundRead =>
     db.transaction(() => ({
@@ -179,12 +181,7 @@ function readRound(db: Db, roundId: number, lens: Lens): RoundRead {
   const flag = new SharedArrayBuffer(4)
   const { port1, port2 } = new MessageChannel()
   const worker = new Worker(SCAN_WORKER, {
-    workerData: {
-      file: sqlite.name,
-      ...{ query: query.sql, params: query.params, from: middle, to: high, pageSize: SCAN_PAGE },
-      count: changes,
-      ...{ port: port2, flag },
-    },
+    workerData: { file: sqlite.name, query: query.sql, params: query.params, from: middle, to: high, pageSize: SCAN_PAGE, count: changes, port: port2, flag },
     transferList: [port2],
   })
   // Failures come back as messages; the thread ends by itself.
@@ -243,7 +240,6 @@ const changedSuggestions = (roundId: number) => sql`
   where c.round_id = ${roundId} and c.review_state = 'reviewed' and c.status = 'submitted'
     and coalesce((select group_concat(m.concern_id) from comment_concerns m where m.comment_id = c.id and m.source = 'moderator'), '')
       != coalesce((select group_concat(s.concern_id) from comment_concerns s where s.comment_id = c.id and s.source = 'suggested'), '')`
-
 
 /**
  * Tallies every figure in one pass over the round's counted comments in id order (readRound):
