@@ -9,6 +9,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  useMatches,
   useRouteLoaderData,
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
@@ -57,9 +58,20 @@ export function useRootData() {
   return useRouteLoaderData<typeof loader>('root')
 }
 
+/**
+ * False on a page one of whose routes says `handle.scripts = false`: a document (a published
+ * summary) that works whole as HTML is served without the application's scripts and their
+ * hydration data, the pattern of Remix's guide "Disabling JavaScript" (README, decision 26).
+ * Reached by a link from a page that runs them, it is still rendered in the browser.
+ */
+function useApplicationScripts() {
+  return useMatches().every((match) => (match.handle as { scripts?: boolean } | undefined)?.scripts !== false)
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRootData()
   const nonce = useNonce()
+  const scripts = useApplicationScripts()
   const language = root?.language ?? FALLBACK_LANGUAGE
   // In the layout, so error pages switch language too.
   useChangeLanguage(language)
@@ -73,8 +85,12 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {scripts ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : null}
       </body>
     </html>
   )

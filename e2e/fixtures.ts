@@ -251,12 +251,14 @@ async function analyzeCopy(copyContext: BrowserContext, page: Page) {
 
 /**
  * With JavaScript on, scan the page React has hydrated, not the server's HTML it may still replace:
- * hydration marks the DOM nodes it claims with a __reactFiber$ property.
+ * hydration marks the DOM nodes it claims with a __reactFiber$ property. A page served without the
+ * application's scripts (a published summary, root.tsx) has no Remix context and nothing to hydrate.
  */
 export async function waitForHydration(page: Page) {
   await page
     .waitForFunction(
       () => {
+        if (document.readyState !== 'loading' && !('__remixContext' in window)) return true
         const main = document.querySelector('main')
         return Boolean(main && Object.keys(main).some((key) => key.startsWith('__reactFiber$')))
       },

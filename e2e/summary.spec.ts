@@ -7,7 +7,7 @@ import { LANGUAGE_NAMES } from '~/modules/i18n/i18n'
 import { verifyAuditLog } from '~/modules/moderation/audit.server'
 import { countryName } from '~/modules/regions/regions'
 import { getSnapshot } from '~/modules/summaries/summaries.server'
-import { expect, test } from './fixtures'
+import { expect, test, waitForHydration } from './fixtures'
 import { translator } from './locales'
 import {
   countPositions,
@@ -402,8 +402,30 @@ test.describe('the African Union’s regional viewer, in French', () => {
   }) => {
     const { viewer, rounds } = seeded
     await login(viewer)
+    // The print button opens the browser's print dialog; here it is counted instead.
+    await page.addInitScript(() => {
+      Object.assign(window, { printed: 0 })
+      window.print = () => Object.assign(window, { printed: (window as unknown as { printed: number }).printed + 1 })
+    })
+    const printed = () => page.evaluate(() => (window as unknown as { printed: number }).printed)
+    const printButton = page.getByRole('button', { name: fr('summaries:print.button') })
+
+    // Reached by a link from a page that runs the application, the summary is rendered in the browser.
+    await page.goto(`/rounds/${rounds.closed}`)
+    await waitForHydration(page)
+    await page.getByRole('link', { name: fr('rounds:round.summary') }).click()
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr('summaries:page.title'))
+    await printButton.click()
+    expect(await printed()).toBe(1)
+
+    // Loaded as a document, it comes without the application's scripts and their copy of its data;
+    // the print button's one script still shows the button and makes it print.
     await page.goto(`/rounds/${rounds.closed}/summary`)
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr('summaries:page.title'))
+    expect(await page.evaluate(() => '__remixContext' in window)).toBe(false)
+    await expect(page.locator('script[type="module"], link[rel="modulepreload"]')).toHaveCount(0)
+    await printButton.click()
+    expect(await printed()).toBe(1)
     await axe()
     const text = squeeze(await pdfText(await page.pdf({ format: 'A4', printBackground: true })))
 

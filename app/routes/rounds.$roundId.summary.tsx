@@ -1,10 +1,15 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { loadSummaryPage } from '~/modules/summaries/page.server'
-import { SummaryErrorBoundary, SummaryPage } from '~/modules/summaries/summary-page'
+import { PrintButtonScript, SummaryErrorBoundary, SummaryPage } from '~/modules/summaries/summary-page'
 import cssHref from '~/styles/summaries.css'
 
-export const handle = { i18n: ['summaries', 'rounds', 'regions'] }
+/**
+ * A published summary is a document that works whole as HTML (its lens is a GET form, its downloads
+ * are links): it is served without the application's scripts and their copy of its data, a third
+ * of its bytes (root.tsx; README, decision 26).
+ */
+export const handle = { i18n: ['summaries', 'rounds', 'regions'], scripts: false }
 
 /** Kept by the page cache as long as the loader says (http.server.ts, pageLifetime). */
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders
@@ -19,7 +24,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function LatestSummary() {
-  return <SummaryPage data={useLoaderData<typeof loader>()} />
+  return (
+    <>
+      <SummaryPage data={useLoaderData<typeof loader>()} />
+      <PrintButtonScript />
+    </>
+  )
 }
 
 export function ErrorBoundary() {

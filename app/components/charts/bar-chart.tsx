@@ -1,5 +1,5 @@
 import { ChartFigure, ChartSvg, captionId } from './chart-figure'
-import { boxX, mirrorX, wrapLabel } from './geometry'
+import { boxX, mirrorX, tenth, wrapLabel } from './geometry'
 import { BAR_FILL, GRID, INK } from './palette'
 import type { BarChartData, Direction } from './types'
 
@@ -37,7 +37,7 @@ export function BarChart({ data, dir }: { data: BarChartData; dir: Direction }) 
       />
       {rows.map(({ item, lines, top, height: rowHeight }) => {
         const middle = top + rowHeight / 2
-        const length = (item.value / max) * barSpace
+        const length = tenth((item.value / max) * barSpace)
         return (
           <g key={item.key}>
             <text
@@ -56,14 +56,14 @@ export function BarChart({ data, dir }: { data: BarChartData; dir: Direction }) 
               ))}
             </text>
             <rect
-              x={boxX(barStart, length, WIDTH, dir)}
+              x={tenth(boxX(barStart, length, WIDTH, dir))}
               y={middle - BAR / 2}
               width={length}
               height={BAR}
               fill={BAR_FILL}
             />
             <text
-              x={mirrorX(barStart + length + 6, WIDTH, dir)}
+              x={tenth(mirrorX(barStart + length + 6, WIDTH, dir))}
               y={middle}
               textAnchor="start"
               dominantBaseline="middle"

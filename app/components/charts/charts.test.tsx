@@ -85,6 +85,38 @@ describe('charts', () => {
     expect(rtlFirst).toBeCloseTo(width - ltrFirst, 5)
   })
 
+  it('place bars to a tenth of a unit, segments end to end, in both directions', () => {
+    const stacked: StackedBarData = {
+      id: 'stack',
+      title: 'Positions',
+      description: 'Thirds.',
+      caption: 'Positions (table)',
+      rowHeader: 'Category',
+      totalHeader: 'Total',
+      segments: ['support', 'amend', 'oppose'].map((key) => ({ key, label: key })),
+      rows: [
+        { key: 'a', label: 'A', values: [1, 1, 1].map((value) => ({ value, text: '1' })), total: { value: 3, text: '3' } },
+        { key: 'b', label: 'B', values: [7, 0, 0].map((value) => ({ value, text: String(value) })), total: { value: 7, text: '7' } },
+      ],
+    }
+    for (const dir of ['ltr', 'rtl'] as const) {
+      for (const markup of [
+        renderToStaticMarkup(<StackedBarChart data={stacked} dir={dir} />),
+        renderToStaticMarkup(<BarChart data={bars([7, 3, 1])} dir={dir} />),
+      ]) {
+        const numbers = [...markup.matchAll(/ (?:x|y|width|height)="(-?[\d.]+)"/g)].map((match) => match[1]!)
+        expect(numbers.length).toBeGreaterThan(6)
+        for (const value of numbers) expect(value).toMatch(/^-?\d+(\.\d)?$/)
+      }
+    }
+    // Row A's three thirds (one segment each) touch: each starts where the one before it ends.
+    const boxes = [...renderToStaticMarkup(<StackedBarChart data={stacked} dir="ltr" />).matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="22"/g)]
+      .slice(0, 3)
+      .map((match) => [Number(match[1]), Number(match[2])] as const)
+    expect(boxes[1]![0]).toBeCloseTo(boxes[0]![0] + boxes[0]![1], 5)
+    expect(boxes[2]![0]).toBeCloseTo(boxes[1]![0] + boxes[1]![1], 5)
+  })
+
   it('print every value in its cell and say in words what a dash means', () => {
     const markup = renderToStaticMarkup(<Heatmap data={heatmap} dir="ltr" />)
     expect(markup).toContain('>+1.00</text>')

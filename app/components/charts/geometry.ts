@@ -9,6 +9,14 @@ export function mirrorX(x: number, width: number, dir: Direction) {
   return dir === 'rtl' ? width - x : x
 }
 
+/**
+ * A coordinate to a tenth of a unit (a chart is 640 units wide): finer digits change no pixel but
+ * are a tenth of a published summary's compressed bytes, since they hardly compress.
+ */
+export function tenth(value: number) {
+  return Math.round(value * 10) / 10
+}
+
 /** The physical x of a box that starts at logical x and is `size` wide. */
 export function boxX(x: number, size: number, width: number, dir: Direction) {
   return dir === 'rtl' ? width - x - size : x

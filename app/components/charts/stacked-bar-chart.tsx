@@ -1,5 +1,5 @@
 import { ChartFigure, ChartSvg, captionId } from './chart-figure'
-import { boxX, mirrorX, wrapLabel } from './geometry'
+import { boxX, mirrorX, tenth, wrapLabel } from './geometry'
 import { GRID, INK, POSITION_SWATCHES, type Swatch } from './palette'
 import { LegendSwatch, PatternDefs, swatchFill } from './patterns'
 import type { Direction, StackedBarData } from './types'
@@ -67,15 +67,15 @@ export function StackedBarChart({ data, dir }: { data: StackedBarData; dir: Dire
               ))}
             </text>
             {row.values.map((value, index) => {
-              const size = (value.value / max) * barSpace
+              const size = tenth((value.value / max) * barSpace)
               const start = offset
-              offset += size
+              offset = tenth(offset + size)
               if (size <= 0) return null
               const swatch = swatches[index]!
               return (
                 <g key={data.segments[index]!.key}>
                   <rect
-                    x={boxX(start, size, WIDTH, dir)}
+                    x={tenth(boxX(start, size, WIDTH, dir))}
                     y={middle - BAR / 2}
                     width={size}
                     height={BAR}
@@ -86,7 +86,7 @@ export function StackedBarChart({ data, dir }: { data: StackedBarData; dir: Dire
                   {size >= LABEL_MIN ? (
                     <>
                       <rect
-                        x={mirrorX(start + size / 2, WIDTH, dir) - 11}
+                        x={tenth(mirrorX(start + size / 2, WIDTH, dir) - 11)}
                         y={middle - 8}
                         width="22"
                         height="16"
@@ -94,7 +94,7 @@ export function StackedBarChart({ data, dir }: { data: StackedBarData; dir: Dire
                         fill={swatch.fill}
                       />
                       <text
-                        x={mirrorX(start + size / 2, WIDTH, dir)}
+                        x={tenth(mirrorX(start + size / 2, WIDTH, dir))}
                         y={middle}
                         textAnchor="middle"
                         dominantBaseline="central"
@@ -110,7 +110,7 @@ export function StackedBarChart({ data, dir }: { data: StackedBarData; dir: Dire
               )
             })}
             <text
-              x={mirrorX(offset + 6, WIDTH, dir)}
+              x={tenth(mirrorX(offset + 6, WIDTH, dir))}
               y={middle}
               textAnchor="start"
               dominantBaseline="middle"

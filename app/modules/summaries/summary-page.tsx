@@ -5,6 +5,7 @@ import { Heatmap } from '~/components/charts/heatmap'
 import { DateTime } from '~/components/date-time'
 import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { useHydrated } from '~/components/use-hydrated'
+import { useNonce } from '~/utils/nonce'
 import type { SummaryPageData } from './page.server'
 import { HowToRead, SummaryDocument } from './summary-document'
 import { isUnknownFilters, LENS_FILTERS } from './summaries.schema'
@@ -196,15 +197,27 @@ function Downloads({ downloads }: { downloads: NonNullable<PublishedData['downlo
         </div>
       ))}
       <p className="summary-print">
-        {hydrated ? (
-          <button type="button" className="button button--quiet" onClick={() => window.print()}>
-            {t('print.button')}
-          </button>
-        ) : null}{' '}
+        {/* Shown once the application's scripts run, or by PrintButtonScript where they do not. */}
+        <button type="button" className="button button--quiet" data-print hidden={!hydrated} onClick={() => window.print()}>
+          {t('print.button')}
+        </button>{' '}
         <span className="field__hint">{t('print.hint')}</span>
       </p>
     </section>
   )
+}
+
+/** Shows the print buttons and makes them print: the one bit of the summary that needs a script. */
+const PRINT_BUTTONS =
+  "for (const button of document.querySelectorAll('button[data-print]')) { button.hidden = false; button.addEventListener('click', () => window.print()) }"
+
+/**
+ * The print button's script, for a summary served without the application's scripts (handle
+ * `scripts: false`, root.tsx). React does not run a script it inserts itself, so on a summary reached
+ * by a link from a page that runs the application, the button's own onClick prints instead.
+ */
+export function PrintButtonScript() {
+  return <script nonce={useNonce()} dangerouslySetInnerHTML={{ __html: PRINT_BUTTONS }} />
 }
 
 function NotPublished({ data }: { data: NotPublishedData }) {
