@@ -1,15 +1,10 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { loadSummaryPage, positiveIdOf } from '~/modules/summaries/page.server'
-import { PrintButtonScript, SummaryErrorBoundary, SummaryPage } from '~/modules/summaries/summary-page'
+import { PUBLISHED_SUMMARY_HANDLE, PublishedSummary, SummaryErrorBoundary } from '~/modules/summaries/summary-page'
 import cssHref from '~/styles/summaries.css'
 
-/**
- * A published summary is a document that works whole as HTML (its lens is a GET form, its downloads
- * are links): it is served without the application's scripts and their copy of its data, a third
- * of its bytes (root.tsx; README, decision 26).
- */
-export const handle = { i18n: ['summaries', 'rounds', 'regions'], scripts: false }
+export const handle = PUBLISHED_SUMMARY_HANDLE
 
 /** Kept by the page cache as long as the loader says (http.server.ts, pageLifetime). */
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders
@@ -24,12 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function NumberedSummary() {
-  return (
-    <>
-      <SummaryPage data={useLoaderData<typeof loader>()} />
-      <PrintButtonScript />
-    </>
-  )
+  return <PublishedSummary data={useLoaderData<typeof loader>()} />
 }
 
 export function ErrorBoundary() {

@@ -216,8 +216,26 @@ const PRINT_BUTTONS =
  * `scripts: false`, root.tsx). React does not run a script it inserts itself, so on a summary reached
  * by a link from a page that runs the application, the button's own onClick prints instead.
  */
-export function PrintButtonScript() {
+function PrintButtonScript() {
   return <script nonce={useNonce()} dangerouslySetInnerHTML={{ __html: PRINT_BUTTONS }} />
+}
+
+/**
+ * The handle of the published summary's routes (latest and numbered). A published summary is a
+ * document that works whole as HTML (its lens is a GET form, its downloads are links): it is served
+ * without the application's scripts and their copy of its data, a third of its bytes (root.tsx;
+ * README, decision 26).
+ */
+export const PUBLISHED_SUMMARY_HANDLE = { i18n: ['summaries', 'rounds', 'regions'], scripts: false }
+
+/** A published summary as its routes serve it: the page, then its print button's script. */
+export function PublishedSummary({ data }: { data: SummaryPageData }) {
+  return (
+    <>
+      <SummaryPage data={data} />
+      <PrintButtonScript />
+    </>
+  )
 }
 
 function NotPublished({ data }: { data: NotPublishedData }) {
