@@ -10,7 +10,8 @@
  * (PAGE_CACHE_MS=0); the module functions behind each page timed on their own (bench/queries.ts);
  * and the two floors of the same run: bench/floor-server.ts (node:http + better-sqlite3, the same
  * indexed read and the same insert) and /healthz, a Remix resource route of the same build that
- * renders nothing and reads no translation. Then `concord comments import` on a generated file.
+ * renders nothing and reads no translation. Then `concord comments import` on a generated file, and
+ * its floor (bench/import-floor.ts): the same rows stored by better-sqlite3 alone.
  * Writes bench/results.json and prints the table. Work files go to bench/out/ (git-ignored).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -435,17 +436,27 @@ function measureImport(rows: number) {
   })
   const seconds = (performance.now() - started) / 1000
   const reported = /([\d,]+) rows\/s/.exec(output)
+  // The floor: the same rows stored into a fresh copy of the same database by better-sqlite3 alone.
+  removeDatabase(file)
+  fs.copyFileSync(templateFile, file)
+  const floor = JSON.parse(runNode([...tsx, 'bench/import-floor.ts', file, String(roundId), csv])) as {
+    rows: number
+    seconds: number
+    rowsPerSecond: number
+  }
   const result = {
     rows,
     seconds,
     rowsPerSecond: rows / seconds,
     reportedRowsPerSecond: reported ? Number(reported[1]!.replace(/,/g, '')) : null,
+    floor,
+    ofFloor: rows / seconds / floor.rowsPerSecond,
     output: output.trim().split('\n'),
   }
   say(
     `import: ${result.rowsPerSecond.toFixed(0)} rows/s from the outside (the command says ${
       result.reportedRowsPerSecond ?? '?'
-    } rows/s)`,
+    } rows/s); the storage floor ${floor.rowsPerSecond.toFixed(0)} rows/s`,
   )
   return result
 }
@@ -490,7 +501,9 @@ function table(results: Awaited<ReturnType<typeof measureSize>>[], importResult:
     '',
     `concord comments import: ${number(importResult.rows)} rows in ${number(importResult.seconds, 1)} s = ${number(
       importResult.rowsPerSecond,
-    )} rows/s (the command reports ${importResult.reportedRowsPerSecond ?? '?'} rows/s)`,
+    )} rows/s (the command reports ${importResult.reportedRowsPerSecond ?? '?'} rows/s); storage floor (bench/import-floor.ts) ${number(
+      importResult.floor.rowsPerSecond,
+    )} rows/s, × floor ${number(importResult.ofFloor, 2)}`,
   )
   return lines.join('\n')
 }

@@ -4,7 +4,8 @@
  *   node --import tsx bench/write-paths.ts import [--rows 20000] [--keep]
  *     imports seeded synthetic rows (bench/generate.ts) with `npx concord comments import` into the
  *     demo's open round, three ways: every row with its language, half of them without (detected, the
- *     generator's mix), none with one; then the mixed file again into the round that now holds them.
+ *     generator's mix), none with one; then the mixed file again into the round that now holds them;
+ *     and the floor, the mixed file's rows stored by better-sqlite3 alone (bench/import-floor.ts).
  *
  *   node --import tsx bench/write-paths.ts http [--connections 20] [--seconds 20] [--port 3306] [--workers 2]
  *     starts the production server (`npm run build` first) on a fresh seeded database, signs in
@@ -125,8 +126,18 @@ function importBench() {
       'cpu µs/row': Math.round((cpu * 1e6) / rows.length),
     })
   }
+  // The floor: the mixed file's rows stored into a fresh copy by better-sqlite3 alone (bench/import-floor.ts).
+  const floorTarget = freshCopy('import-floor')
+  const floor = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'import-floor.ts'), floorTarget, String(roundId), path.join(tmp, 'mixed.csv')], {
+      encoding: 'utf8',
+    }),
+  ) as { rows: number; seconds: number; rowsPerSecond: number }
   console.log(`load average at the start (1, 5, 15 min): ${load.map((value) => value.toFixed(1)).join(' ')}`)
   console.table(results)
+  console.log(
+    `storage floor (bench/import-floor.ts, the mixed file): ${floor.rows} rows in ${floor.seconds.toFixed(2)} s = ${Math.round(floor.rowsPerSecond)} rows/s`,
+  )
   return results
 }
 

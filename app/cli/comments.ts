@@ -7,6 +7,8 @@ type Format = 'csv' | 'jsonl'
 const FORMATS: readonly string[] = ['csv', 'jsonl']
 /** Bad rows named on standard error; the rest are counted. */
 const MAX_PRINTED_ERRORS = 100
+/** Fewer bytes than any row of a comment file takes (a header, a category and a text): sizes a file's most rows. */
+const MIN_ROW_BYTES = 40
 
 function roundOption(value: string) {
   if (!/^\d{1,12}$/.test(value) || Number(value) < 1) throw new CliError(`option --round: give the id of a round, such as 3`)
@@ -67,16 +69,6 @@ export function registerCommentCommands(program: Command) {
       if (!getRound(db, roundId, 'en')) throw new CliError(`option --round: there is no round ${roundId}`)
 
       const started = performance.now()
-      const checked = await transfer.checkCommentFile(db, roundId, fs.createReadStream(file), format)
-      if (!checked.ok) {
-        const shown = checked.errors.slice(0, MAX_PRINTED_ERRORS).map(describe)
-        const more = checked.errorCount - shown.length
-        const count = checked.errorCount === 1 ? '1 problem' : `${numbers.format(checked.errorCount)} problems`
-        throw new CliError(
-          [`${file} was not imported (${count}; nothing was stored):`, ...shown, ...(more > 0 ? [`and ${numbers.format(more)} more`] : [])].join('\n'),
-        )
-      }
-
       const interactive = Boolean(process.stderr.isTTY)
       let lastStep = ''
       const onProgress = (progress: { phase: 'analysing' | 'saving'; done: number; total: number }) => {
@@ -87,7 +79,26 @@ export function registerCommentCommands(program: Command) {
         const text = `${progress.phase} ${numbers.format(progress.done)} of ${numbers.format(progress.total)} rows (${percent}%)`
         process.stderr.write(interactive ? `\r\u001b[K${text}` : `${text}\n`)
       }
-      const result = await transfer.importComments(db, roundId, checked.rows, null, { onProgress, fileName: file })
+      // A file that may hold enough rows for the analysis threads gets them now, so that they load
+      // their sources while this thread reads and checks the file; its rows are then stored as the
+      // threads analyse them.
+      const { AnalysisThreads, streamingThreads } = await import('~/modules/comments/analysis-pool.server')
+      const threads = size >= transfer.ANALYSIS_THREADS_FROM * MIN_ROW_BYTES ? new AnalysisThreads(streamingThreads()) : undefined
+      let result: Awaited<ReturnType<typeof transfer.importComments>>
+      try {
+        const checked = await transfer.checkCommentFile(db, roundId, fs.createReadStream(file), format)
+        if (!checked.ok) {
+          const shown = checked.errors.slice(0, MAX_PRINTED_ERRORS).map(describe)
+          const more = checked.errorCount - shown.length
+          const count = checked.errorCount === 1 ? '1 problem' : `${numbers.format(checked.errorCount)} problems`
+          throw new CliError(
+            [`${file} was not imported (${count}; nothing was stored):`, ...shown, ...(more > 0 ? [`and ${numbers.format(more)} more`] : [])].join('\n'),
+          )
+        }
+        result = await transfer.importComments(db, roundId, checked.rows, null, { onProgress, fileName: file, threads, stream: true })
+      } finally {
+        await threads?.close()
+      }
       if (interactive) process.stderr.write('\r\u001b[K')
       if (!result.ok) {
         throw new CliError([`${file} was not imported: the round changed while it was read.`, ...result.errors.slice(0, MAX_PRINTED_ERRORS).map(describe)].join('\n'))

@@ -9,7 +9,7 @@
  * 2. validateRows checks every row (zod for the fields, then the round's clauses, concerns and the
  *    countries table, loaded once) and reports every bad row by line, field and reason;
  * 3. importComments analyses the rows (language, fingerprints, concern suggestions: pure computing,
- *    in slices that give the event loop back) and then stores them in one transaction with prepared
+ *    in worker threads or in slices that give the event loop back) and stores them in one transaction with prepared
  *    statements: duplicates are grouped as they go in, the model learns the confirmed concerns once,
  *    counters and duplicate groups are brought up to date once at the end, and one audit entry
  *    records the import.
@@ -48,7 +48,7 @@ import { logError } from '~/utils/log.server'
 import { characterCount, COMMENT_MAX, PROPOSED_MAX } from './comments.schema'
 import { newReceipt } from './comments.server'
 import { analyseComment, type Analysed, type AnalysisInput } from './analysis'
-import { analyseInThreads } from './analysis-pool.server'
+import { analysisThreads, AnalysisThreads, streamingThreads } from './analysis-pool.server'
 
 export const FILE_FORMATS = ['csv', 'jsonl'] as const
 export type FileFormat = (typeof FILE_FORMATS)[number]
@@ -709,8 +709,10 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * moderators' and the round's model learns them. The round's submitted count goes up once, and one
  * audit entry `comments.import` records the import.
  *
- * The analysis runs first, in slices of about SLICE_MS that give the event loop back (a server
- * keeps answering, a progress bar moves); then one transaction stores everything. The round's
+ * The analysis runs first, in worker threads for a large file and in slices of about SLICE_MS that
+ * give the event loop back (a server keeps answering, a progress bar moves); then one transaction
+ * stores everything. With `stream` (the command line) the transaction stores each row as soon as
+ * the threads have analysed it, while they analyse the next ones. The round's
  * references are checked again inside it, so a clause or concern removed meanwhile refuses the file.
  */
 export async function importComments(
@@ -726,6 +728,18 @@ export async function importComments(
     threadsFrom?: number
     /** Up to how many submitted comments of the round grouping is done in memory (tests set it). */
     groupInMemoryUpTo?: number
+    /**
+     * Worker threads the caller started while it read the file, so that they have loaded their
+     * sources when the analysis begins; used when the file has threadsFrom distinct texts or more,
+     * and closed by the caller.
+     */
+    threads?: AnalysisThreads
+    /**
+     * Whether rows are stored while the threads analyse the next ones (AnalysisThreads.stream)
+     * instead of after the whole analysis: the command line, for which the two overlap. The
+     * transaction then holds this thread for the analysis too, so a server does not.
+     */
+    stream?: boolean
   } = {},
 ): Promise<ImportResult> {
   const now = options.now ?? new Date()
@@ -750,27 +764,40 @@ export async function importComments(
   byText.clear()
   // Progress in rows of the file, whose distinct texts are what is analysed.
   const analysing = (done: number) => report({ phase: 'analysing', done: inputs.length ? Math.round((done * total) / inputs.length) : 0, total })
-  analysing(0)
-  let results: Analysed[]
-  if (inputs.length >= (options.threadsFrom ?? ANALYSIS_THREADS_FROM)) {
-    // A large file: analysed in worker threads, on every core and off this event loop.
-    results = await analyseInThreads(inputs, model, analysing)
-  } else {
-    // In slices of about SLICE_MS that give the event loop back (a server keeps answering, a progress bar moves).
-    results = new Array<Analysed>(inputs.length)
-    let sliceStart = performance.now()
-    for (let i = 0; i < inputs.length; i++) {
-      results[i] = analyseComment(inputs[i]!, model)
-      if (performance.now() - sliceStart > SLICE_MS) {
-        analysing(i + 1)
-        await yieldToEventLoop()
-        sliceStart = performance.now()
+  const context = { now, report, fileName: options.fileName ?? null, groupInMemoryUpTo: options.groupInMemoryUpTo }
+  // A large file is analysed in worker threads, on every core and off this event loop.
+  const pool =
+    inputs.length >= (options.threadsFrom ?? ANALYSIS_THREADS_FROM)
+      ? (options.threads ?? new AnalysisThreads(options.stream ? streamingThreads() : analysisThreads()))
+      : null
+  try {
+    if (pool && options.stream) {
+      const reader = pool.stream(inputs, model)
+      report({ phase: 'saving', done: 0, total })
+      return storeRows(db, roundId, rows, (i) => reader.at(inputOf[i]!), actorId, context)
+    }
+    analysing(0)
+    let results: Analysed[]
+    if (pool) {
+      results = await pool.analyse(inputs, model, analysing)
+    } else {
+      // In slices of about SLICE_MS that give the event loop back (a server keeps answering, a progress bar moves).
+      results = new Array<Analysed>(inputs.length)
+      let sliceStart = performance.now()
+      for (let i = 0; i < inputs.length; i++) {
+        results[i] = analyseComment(inputs[i]!, model)
+        if (performance.now() - sliceStart > SLICE_MS) {
+          analysing(i + 1)
+          await yieldToEventLoop()
+          sliceStart = performance.now()
+        }
       }
     }
+    report({ phase: 'saving', done: 0, total })
+    return storeRows(db, roundId, rows, (i) => results[inputOf[i]!]!, actorId, context)
+  } finally {
+    if (pool && pool !== options.threads) await pool.close()
   }
-  const analysed = Array.from(inputOf, (index) => results[index]!)
-  report({ phase: 'saving', done: 0, total })
-  return storeRows(db, roundId, rows, analysed, actorId, { now, report, fileName: options.fileName ?? null, groupInMemoryUpTo: options.groupInMemoryUpTo })
 }
 
 /**
@@ -842,7 +869,8 @@ function storeRows(
   db: Db,
   roundId: number,
   rows: ImportRow[],
-  analysed: Analysed[],
+  /** The analysis of row i (of its text): read once per row, in the rows' order. */
+  analysedAt: (i: number) => Analysed,
   actorId: string | null,
   context: { now: Date; report: (progress: ImportProgress) => void; fileName: string | null; groupInMemoryUpTo?: number },
 ): ImportResult {
@@ -962,7 +990,7 @@ function storeRows(
       let detectedCount = 0
       for (let i = 0; i < total; i++) {
         const row = rows[i]!
-        const facts = analysed[i]!
+        const facts = analysedAt(i)
         const parts = facts.minhash ? bands(facts.minhash) : null
         const match = findDuplicateOf(facts.textHash, facts.minhash, parts)
         let groupId: number | null = null

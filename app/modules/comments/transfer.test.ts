@@ -35,7 +35,7 @@ import {
   type FileFormat,
 } from './transfer.server'
 import { analyseComment } from './analysis'
-import { analyseInThreads } from './analysis-pool.server'
+import { analyseInThreads, AnalysisThreads } from './analysis-pool.server'
 import { loadModel } from '~/modules/concerns/concerns.server'
 import { recountComments } from './counts.server'
 
@@ -566,6 +566,63 @@ describe('analysis in worker threads', () => {
     expect(here.links.some((link) => link.source === 'suggested')).toBe(true)
     expect(here.list.filter((row) => row.detected === 'fr').length).toBeGreaterThan(0)
     expect(threads).toEqual(here)
+  }, 60_000)
+
+  it('stores rows as the threads analyse them (stream) exactly as after the analysis here', async () => {
+    // Enough distinct texts for several batches of the threads, so that rows wait for later batches.
+    const texts = [...BREXIT, ...FRENCH_AND_CHINESE]
+    const textOf = (i: number) => `${texts[i % texts.length]!} (${i})`
+    const rows = Array.from({ length: 700 }, (_, i) => ({
+      external_id: `s${i}`,
+      stakeholder_category: i % 2 ? 'research' : 'government',
+      language: i % 3 ? '' : 'en',
+      // Every fifth row repeats an earlier one (a campaign); the others are new texts.
+      text: i % 5 === 4 ? textOf(i - 3) : textOf(i),
+      concerns: i % 11 === 0 ? 'privacy' : '',
+    }))
+    const stored = async (options: { threadsFrom?: number; stream?: boolean; threads?: AnalysisThreads }) => {
+      const { db, roundId } = setup()
+      const checked = await checkCommentFile(db, roundId, csvFile(rows), 'csv')
+      if (!checked.ok) throw new Error(JSON.stringify(checked.errors))
+      const progress: string[] = []
+      const result = await importComments(db, roundId, checked.rows, null, { ...options, onProgress: (p) => progress.push(p.phase) })
+      if (!result.ok) throw new Error(JSON.stringify(result.errors))
+      const { firstId: _first, lastId: _last, ...summary } = result
+      return {
+        comments: roundComments(db, roundId).map((row) => [row.externalId, row.detectedLanguage, row.minhash, row.duplicateGroupId]),
+        links: db
+          .select({ commentId: commentConcerns.commentId, concernId: commentConcerns.concernId, source: commentConcerns.source, score: commentConcerns.score })
+          .from(commentConcerns)
+          .orderBy(asc(commentConcerns.commentId), asc(commentConcerns.concernId), asc(commentConcerns.source))
+          .all(),
+        model: db.select({ state: concernModels.state }).from(concernModels).get(),
+        summary,
+        phases: [...new Set(progress)],
+      }
+    }
+    const here = await stored({ threadsFrom: Number.POSITIVE_INFINITY })
+    // A pool started before the file was read, as the command line starts it, and closed by its starter.
+    const threads = new AnalysisThreads(2)
+    const streamed = await stored({ threadsFrom: 1, stream: true, threads })
+    await threads.close()
+    expect(here.summary.grouped).toBeGreaterThan(100)
+    expect(here.comments.filter((row) => row[1] === 'fr').length).toBeGreaterThan(0)
+    expect(streamed.phases).toEqual(['saving'])
+    expect({ ...streamed, phases: null }).toEqual({ ...here, phases: null })
+  }, 60_000)
+
+  it('fails a streamed analysis when a thread fails, and tells why', async () => {
+    const { db, roundId } = setup()
+    const model = loadModel(db, roundId)
+    const threads = new AnalysisThreads(1)
+    try {
+      const good = { text: BREXIT[0]!, language: 'en', labelled: false }
+      // No text at all: analyseComment throws in the thread.
+      const reader = threads.stream([good, { text: undefined as unknown as string, language: null, labelled: false }], model)
+      expect(() => reader.at(0)).toThrow(/undefined/)
+    } finally {
+      await threads.close()
+    }
   }, 60_000)
 
   it('gives in the worker threads alone what analyseComment gives here', async () => {
