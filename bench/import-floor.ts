@@ -16,8 +16,12 @@
  * the commit.
  */
 import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { parse } from 'csv-parse/sync'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 
 const [databaseFile, round, csvFile] = process.argv.slice(2)
 if (!databaseFile || !round || !csvFile) throw new Error('usage: bench/import-floor.ts DATABASE ROUND_ID FILE.csv')
@@ -27,6 +31,8 @@ const sqlite = new Database(databaseFile)
 sqlite.pragma('journal_mode = WAL')
 sqlite.pragma('synchronous = NORMAL')
 sqlite.pragma('cache_size = -32000')
+// The schema as Concord's migrations leave it (the import command applies them too), before the clock starts.
+migrate(drizzle(sqlite), { migrationsFolder: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'db', 'migrations') })
 
 /** MurmurHash3's finaliser: well-spread 32-bit values from a row's number, in place of real hashes. */
 function spread(value: number) {
