@@ -75,7 +75,9 @@ export const comments = sqliteTable(
     // A group's members, and its size counted off the index alone (duplicates.server.ts, REFRESH_GROUP):
     // reading each member's row for its status cost 24 ms for a campaign of 5,000 at 1,000,000 comments.
     index('comments_duplicate_group_idx').on(t.duplicateGroupId, t.status),
-    index('comments_round_text_hash_idx').on(t.roundId, t.textHash),
+    // An identical comment of the round (duplicates.server.ts, FIND_EXACT) found off the index alone:
+    // reading the row of each of a campaign's thousands of exact copies took 18 ms at 1,000,000.
+    index('comments_round_text_hash_idx').on(t.roundId, t.textHash, t.status, t.duplicateGroupId),
     // The round page's hidden comments by reason (moderation.server.ts, publicModerationFigures),
     // counted off this index instead of reading every hidden comment's row.
     index('comments_round_hidden_idx')

@@ -21,7 +21,7 @@ function refreshGroup(db: Db, groupId: number) {
 }
 
 /** An identical submitted comment of the round: one already in a group first, then the oldest. */
-const FIND_EXACT = `
+export const FIND_EXACT = `
   select id, duplicate_group_id as groupId from comments
   where round_id = ? and text_hash = ? and id != ? and status = 'submitted'
   order by duplicate_group_id is null, id limit 1`
