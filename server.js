@@ -59,18 +59,14 @@ if (concurrency > 1 && cluster.isPrimary) {
 }
 
 // What serving needs, loaded by the processes that serve: the primary stays a small process.
-const [{ createRequestHandler }, { default: express }, { default: compression }, { default: helmet }, { pageCache }, { startCheckpoints }] = await Promise.all([
+const [{ createRequestHandler }, { default: express }, { default: compression }, { default: helmet }, { pageCache }] = await Promise.all([
   import('@remix-run/express'),
   import('express'),
   import('compression'),
   import('helmet'),
   import('./page-cache.js'),
-  import('./checkpoints.js'),
 ])
 const build = await import(path.join(root, 'build/index.js'))
-const databasePath = process.env.DATABASE_PATH || path.join(root, 'data', 'concord.db')
-// The build has opened (and migrated) the database: its log is checkpointed off the request path.
-startCheckpoints(databasePath)
 const app = express()
 app.disable('x-powered-by')
 app.set('trust proxy', process.env.TRUST_PROXY === '1')
@@ -158,7 +154,7 @@ const publicFiles = express.static(path.join(root, 'public'), { maxAge: '1h' })
 app.get('/favicon.svg', publicFiles)
 app.use(
   pageCache({
-    databasePath,
+    databasePath: process.env.DATABASE_PATH || path.join(root, 'data', 'concord.db'),
     ttlMs: Number(process.env.PAGE_CACHE_MS ?? 1000),
     skip: (req) => req.path === '/healthz',
   }),
