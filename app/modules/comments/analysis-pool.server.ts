@@ -64,15 +64,15 @@ export class AnalysisThreads {
     for (const { worker } of this.threads) worker.postMessage({ model: state } satisfies AnalysisRequest)
     const batches = Math.ceil(inputs.length / ANALYSIS_BATCH)
     let next = 0
-    /** Hands a thread the next batch, if any is left; false when none is. */
-    const send = (thread: Thread) => {
-      if (next >= batches) return false
-      const batch = next++
-      thread.worker.postMessage({ batch, inputs: inputs.slice(batch * ANALYSIS_BATCH, (batch + 1) * ANALYSIS_BATCH) } satisfies AnalysisRequest)
-      return true
-    }
+    const inputsOf = (batch: number) => inputs.slice(batch * ANALYSIS_BATCH, (batch + 1) * ANALYSIS_BATCH)
+    /** The next batch not handed out yet, if any is left. */
     const take = () => (next < batches ? next++ : null)
-    return { batches, send, take }
+    /** Hands a thread the next batch, if any is left. */
+    const send = (thread: Thread) => {
+      const batch = take()
+      if (batch !== null) thread.worker.postMessage({ batch, inputs: inputsOf(batch) } satisfies AnalysisRequest)
+    }
+    return { batches, send, take, inputsOf }
   }
 
   /**
@@ -87,7 +87,7 @@ export class AnalysisThreads {
     options: { /** Whether this thread takes batches too (tests turn it off). */ here?: boolean } = {},
   ): Promise<Analysed[]> {
     const results = new Array<Analysed>(inputs.length)
-    const { batches, send, take } = this.begin(inputs, model)
+    const { batches, send, take, inputsOf } = this.begin(inputs, model)
     if (!batches) return results
     await new Promise<void>((resolve, reject) => {
       let finished = 0
@@ -103,7 +103,7 @@ export class AnalysisThreads {
         let sliceStart = performance.now()
         for (let batch = take(); batch !== null; batch = take()) {
           const batchResults: Analysed[] = []
-          for (const input of inputs.slice(batch * ANALYSIS_BATCH, (batch + 1) * ANALYSIS_BATCH)) {
+          for (const input of inputsOf(batch)) {
             batchResults.push(analyseComment(input, model))
             if (performance.now() - sliceStart > SLICE_MS) {
               await yieldToEventLoop()
@@ -183,26 +183,5 @@ export class AnalysisThreads {
   async close() {
     for (const { replies } of this.threads) replies.close()
     await Promise.all(this.threads.map(({ worker }) => worker.terminate()))
-  }
-}
-
-/**
- * Analyses comments in worker threads, the work of an import spread over the machine's cores, with
- * this thread taking batches too (the threads take a few seconds to start): AnalysisThreads.analyse
- * on a pool started for it and stopped at the end, whatever happens.
- */
-export async function analyseInThreads(
-  inputs: AnalysisInput[],
-  model: ConcernModel,
-  onProgress: (done: number) => void,
-  options: { threads?: number; /** Whether this thread takes batches too (tests turn it off). */ here?: boolean } = {},
-): Promise<Analysed[]> {
-  const batches = Math.ceil(inputs.length / ANALYSIS_BATCH)
-  if (!batches) return []
-  const pool = new AnalysisThreads(Math.min(options.threads ?? analysisThreads(), batches))
-  try {
-    return await pool.analyse(inputs, model, onProgress, { here: options.here })
-  } finally {
-    await pool.close()
   }
 }

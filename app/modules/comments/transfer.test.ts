@@ -35,7 +35,7 @@ import {
   type FileFormat,
 } from './transfer.server'
 import { analyseComment } from './analysis'
-import { analyseInThreads, AnalysisThreads } from './analysis-pool.server'
+import { AnalysisThreads } from './analysis-pool.server'
 import { loadModel } from '~/modules/concerns/concerns.server'
 import { recountComments } from './counts.server'
 
@@ -633,7 +633,8 @@ describe('analysis in worker threads', () => {
       { text, language: 'en', labelled: true },
     ])
     let done = 0
-    const results = await analyseInThreads(inputs, model, (count) => (done = count), { threads: 2, here: false })
+    const threads = new AnalysisThreads(2)
+    const results = await threads.analyse(inputs, model, (count) => (done = count), { here: false }).finally(() => threads.close())
     expect(done).toBe(inputs.length)
     expect(results).toEqual(inputs.map((input) => analyseComment(input, model)))
     expect(results.some((result) => result.suggestions.length > 0)).toBe(true)
