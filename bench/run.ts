@@ -68,6 +68,23 @@ function runNode(args: string[], env: Record<string, string> = {}) {
   return result.stdout
 }
 
+/**
+ * runNode without blocking this process: the load generator runs this way, so that the servers'
+ * memory sampler (a timer in this process) keeps sampling while the load is on.
+ */
+function runNodeAsync(args: string[]) {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(node, args, { cwd: projectRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] })
+    const chunks: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
+    child.on('error', reject)
+    child.on('close', (status) => {
+      if (status === 0) resolve(Buffer.concat(chunks).toString('utf8'))
+      else reject(new Error(`node ${args.join(' ')} failed with status ${status}`))
+    })
+  })
+}
+
 function removeDatabase(file: string) {
   for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true })
 }
@@ -154,11 +171,11 @@ async function load(name: string, spec: Omit<LoadSpec, 'connections' | 'duration
   const file = path.join(OUT, `load-${name.replace(/[^a-z0-9]+/gi, '-')}.json`)
   if (!spec.submit) {
     fs.writeFileSync(file, JSON.stringify({ ...spec, connections: CONNECTIONS, duration: warmup }))
-    runNode([...tsx, 'bench/load.ts', file])
+    await runNodeAsync([...tsx, 'bench/load.ts', file])
   }
   server.window()
   fs.writeFileSync(file, JSON.stringify({ ...spec, connections: CONNECTIONS, duration }))
-  const result = JSON.parse(runNode([...tsx, 'bench/load.ts', file])) as LoadResult
+  const result = JSON.parse(await runNodeAsync([...tsx, 'bench/load.ts', file])) as LoadResult
   const rssPeakMB = server.window() / 2 ** 20
   const scenario = { name, ...result, rssPeakMB }
   say(
