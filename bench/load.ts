@@ -14,6 +14,7 @@ import autocannon from 'autocannon'
 import { projectRoot } from '~/utils/paths.server'
 import { loadSentences } from './corpus'
 import { generate } from './generate'
+import { percentile } from './percentile'
 
 export type LoadSpec = {
   url: string
@@ -26,6 +27,12 @@ export type LoadSpec = {
     participants: { userId: string; cookie: string }[]
     clauseIds: number[]
   }
+  /**
+   * One of several load processes run side by side on one scenario (bench/run.ts): its number, which
+   * keeps its texts and idempotency keys apart from the others', and a file for its latencies, which
+   * the runner merges for exact percentiles over all of them.
+   */
+  part?: { index: number; latencies: string }
 }
 
 export type LoadResult = {
@@ -43,11 +50,6 @@ export type LoadResult = {
   accepted?: { userId: string; key: string }[]
 }
 
-function percentile(sorted: Float64Array, p: number) {
-  if (!sorted.length) return 0
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
-
 const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as LoadSpec
 let latencies = new Float64Array(1 << 16)
 let count = 0
@@ -61,7 +63,7 @@ if (spec.submit) {
   const submit = spec.submit
   // Texts of the benchmark's generator with another seed: a million of them would all differ.
   const clauseLabels = submit.clauseIds.map(String)
-  const texts = generate(1_000_000, clauseLabels, loadSentences(projectRoot), 7)
+  const texts = generate(1_000_000, clauseLabels, loadSentences(projectRoot), 7 + (spec.part?.index ?? 0) * 1_000)
   let next = 0
   requests = [
     {
@@ -71,7 +73,7 @@ if (spec.submit) {
         context.participant ??= next % submit.participants.length
         const participant = submit.participants[context.participant]!
         const { row } = texts.next().value!
-        const key = `${submit.tag}x${next++}`
+        const key = `${submit.tag}${spec.part ? `p${spec.part.index}` : ''}x${next++}`
         context.key = key
         const form = new URLSearchParams({
           intent: 'submit',
@@ -111,6 +113,7 @@ instance.on('response', (_client, statusCode, resBytes, responseTime) => {
 })
 const result = await instance
 const sorted = latencies.slice(0, count).sort()
+if (spec.part) fs.writeFileSync(spec.part.latencies, Buffer.from(sorted.buffer, sorted.byteOffset, sorted.byteLength))
 const bad = Object.entries(statuses).reduce((sum, [status, n]) => sum + (Number(status) >= 400 ? n : 0), 0)
 const output: LoadResult = {
   requests: count,

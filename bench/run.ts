@@ -1,11 +1,11 @@
 /**
  * `npm run bench`: Concord at 10,000, 100,000 and 1,000,000 comments in one round, on this machine.
  *
- *   npm run bench -- [--sizes 10000,100000,1000000] [--quick] [--duration S] [--import-rows N] [--reuse]
+ *   npm run bench -- [--sizes 10000,100000,1000000] [--quick] [--duration S] [--import-rows N] [--reuse] [--load-processes N]
  *
  * For each size: a reproducible synthetic round (bench/build-db.ts), its summary built and published,
  * the production build served by server.js (one process per core, WEB_CONCURRENCY) and driven by
- * autocannon from another process (bench/load.ts) with 20 connections, scenario by scenario, with the
+ * autocannon from other processes (bench/load.ts, two side by side) with 20 connections in all, scenario by scenario, with the
  * server's resident memory sampled throughout; the same pages again with the page cache off
  * (PAGE_CACHE_MS=0); the module functions behind each page timed on their own (bench/queries.ts);
  * and the two floors of the same run: bench/floor-server.ts (node:http + better-sqlite3, the same
@@ -26,6 +26,7 @@ import type { RoundInfo } from './build-db'
 import { loadSentences } from './corpus'
 import { generate } from './generate'
 import type { LoadResult, LoadSpec } from './load'
+import { percentile } from './percentile'
 import type { QueryTimings } from './queries'
 
 const OUT = path.join(projectRoot, 'bench', 'out')
@@ -51,6 +52,13 @@ if (sizes.some((size) => !Number.isInteger(size) || size < 100))
 const duration = Number(option('duration') ?? (quick ? 3 : 10))
 const warmup = quick ? 1 : 2
 const importRows = Number(option('import-rows') ?? (quick ? 10_000 : 100_000))
+/**
+ * Load generators per scenario, side by side: one autocannon process is one thread, and on large
+ * answers (a published summary, 45 KB) it spends a core parsing them before the server is busy.
+ */
+const LOAD_PROCESSES = Number(option('load-processes') ?? 2)
+if (!Number.isInteger(LOAD_PROCESSES) || LOAD_PROCESSES < 1 || LOAD_PROCESSES > CONNECTIONS)
+  throw new Error(`--load-processes: a whole number from 1 to ${CONNECTIONS}`)
 
 const say = (message: string) => process.stderr.write(`[bench] ${message}\n`)
 const node = process.execPath
@@ -167,15 +175,50 @@ class Server {
 
 type Scenario = LoadResult & { name: string; rssPeakMB: number; floor?: string }
 
+/**
+ * Drives one scenario for `seconds` with LOAD_PROCESSES load generators side by side, the
+ * connections shared among them, and merges what they measured: their requests and answers added
+ * up, and the percentiles taken over all of their latencies together.
+ */
+async function drive(file: string, spec: Omit<LoadSpec, 'connections' | 'duration'>, seconds: number): Promise<LoadResult> {
+  const parts = Array.from({ length: LOAD_PROCESSES }, (_, index) => {
+    const partFile = file.replace(/\.json$/, `-${index}.json`)
+    const latencies = file.replace(/\.json$/, `-${index}.latencies`)
+    const connections = Math.floor(CONNECTIONS / LOAD_PROCESSES) + (index < CONNECTIONS % LOAD_PROCESSES ? 1 : 0)
+    fs.writeFileSync(partFile, JSON.stringify({ ...spec, connections, duration: seconds, part: { index, latencies } }))
+    return { partFile, latencies }
+  })
+  const results = await Promise.all(parts.map(async ({ partFile }) => JSON.parse(await runNodeAsync([...tsx, 'bench/load.ts', partFile])) as LoadResult))
+  const all = new Float64Array(
+    parts.flatMap(({ latencies }) => {
+      const bytes = fs.readFileSync(latencies)
+      return Array.from(new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8))
+    }),
+  ).sort()
+  const requests = results.reduce((sum, result) => sum + result.requests, 0)
+  const statuses: Record<string, number> = {}
+  for (const result of results) for (const [status, n] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + n
+  return {
+    requests,
+    seconds: Math.max(...results.map((result) => result.seconds)),
+    // Each generator's own rate, added up: they run over the same seconds, give or take their start.
+    rps: results.reduce((sum, result) => sum + result.rps, 0),
+    p50: percentile(all, 50),
+    p95: percentile(all, 95),
+    p99: percentile(all, 99),
+    max: all[all.length - 1] ?? 0,
+    statuses,
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+    bytesPerResponse: requests ? results.reduce((sum, result) => sum + result.bytesPerResponse * result.requests, 0) / requests : 0,
+    ...(spec.submit ? { accepted: results.flatMap((result) => result.accepted ?? []) } : {}),
+  }
+}
+
 async function load(name: string, spec: Omit<LoadSpec, 'connections' | 'duration'>, server: Server): Promise<Scenario> {
   const file = path.join(OUT, `load-${name.replace(/[^a-z0-9]+/gi, '-')}.json`)
-  if (!spec.submit) {
-    fs.writeFileSync(file, JSON.stringify({ ...spec, connections: CONNECTIONS, duration: warmup }))
-    await runNodeAsync([...tsx, 'bench/load.ts', file])
-  }
+  if (!spec.submit) await drive(file, spec, warmup)
   server.window()
-  fs.writeFileSync(file, JSON.stringify({ ...spec, connections: CONNECTIONS, duration }))
-  const result = JSON.parse(await runNodeAsync([...tsx, 'bench/load.ts', file])) as LoadResult
+  const result = await drive(file, spec, duration)
   const rssPeakMB = server.window() / 2 ** 20
   const scenario = { name, ...result, rssPeakMB }
   say(
@@ -538,6 +581,7 @@ const report = {
   quick,
   durationSeconds: duration,
   connections: CONNECTIONS,
+  loadProcesses: LOAD_PROCESSES,
   machine: {
     cpus: os.cpus().length,
     model: os.cpus()[0]?.model ?? '',
