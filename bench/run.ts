@@ -189,12 +189,15 @@ async function drive(file: string, spec: Omit<LoadSpec, 'connections' | 'duratio
     return { partFile, latencies }
   })
   const results = await Promise.all(parts.map(async ({ partFile }) => JSON.parse(await runNodeAsync([...tsx, 'bench/load.ts', partFile])) as LoadResult))
-  const all = new Float64Array(
-    parts.flatMap(({ latencies }) => {
-      const bytes = fs.readFileSync(latencies)
-      return Array.from(new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8))
-    }),
-  ).sort()
+  // Each file is its generator's Float64Array of latencies, as written.
+  const files = parts.map(({ latencies }) => fs.readFileSync(latencies))
+  const all = new Float64Array(files.reduce((sum, bytes) => sum + bytes.byteLength / 8, 0))
+  let offset = 0
+  for (const bytes of files) {
+    all.set(new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8), offset)
+    offset += bytes.byteLength / 8
+  }
+  all.sort()
   const requests = results.reduce((sum, result) => sum + result.requests, 0)
   const statuses: Record<string, number> = {}
   for (const result of results) for (const [status, n] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + n
