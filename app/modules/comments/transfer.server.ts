@@ -42,7 +42,7 @@ import {
 import { learnConfirmed, loadModel } from '~/modules/concerns/concerns.server'
 import { appendAudit } from '~/modules/moderation/audit.server'
 import { findDuplicate, type DuplicateMatch } from '~/modules/moderation/duplicates.server'
-import { bands, bestNear, MAX_CANDIDATES } from '~/modules/moderation/duplicates'
+import { bands, bestNear, CANDIDATES_PER_BAND } from '~/modules/moderation/duplicates'
 import type { Db } from '~/utils/db.server'
 import { logError } from '~/utils/log.server'
 import { characterCount, COMMENT_MAX, PROPOSED_MAX } from './comments.schema'
@@ -963,17 +963,14 @@ function storeRows(
         const exact = same?.find((member) => member.groupId !== null) ?? same?.[0]
         if (exact) return { id: exact.id, groupId: exact.groupId, kind: 'exact' }
         if (!minhash || !parts) return null
-        // As findDuplicate's query: each band's oldest MAX_CANDIDATES, then the oldest MAX_CANDIDATES of those.
+        // As findDuplicate's query: each band's oldest CANDIDATES_PER_BAND, oldest first.
         const ids = new Set<number>()
         for (let band = 0; band < parts.length; band++) {
           const list = byBand.get(`${band}:${parts[band]}`)
-          if (list) for (let j = 0, end = Math.min(list.length, MAX_CANDIDATES); j < end; j++) ids.add(list[j]!)
+          if (list) for (let j = 0, end = Math.min(list.length, CANDIDATES_PER_BAND); j < end; j++) ids.add(list[j]!)
         }
         if (!ids.size) return null
-        const candidates = [...ids]
-          .sort((x, y) => x - y)
-          .slice(0, MAX_CANDIDATES)
-          .map((id) => imported.get(id)!)
+        const candidates = [...ids].sort((x, y) => x - y).map((id) => imported.get(id)!)
         const near = bestNear(minhash, candidates)
         return near ? { id: near.id, groupId: near.groupId, kind: 'near' } : null
       }

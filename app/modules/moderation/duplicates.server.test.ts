@@ -8,6 +8,7 @@ import { createRound } from '~/modules/rounds/rounds.server'
 import { createTestDb } from '~/test/db'
 import type { Db } from '~/utils/db.server'
 import { verifyAuditLog } from './audit.server'
+import { BANDS, bands, CANDIDATES_PER_BAND, minhash, normalizeForDuplicates } from './duplicates'
 import { confirmGroup, FIND_EXACT, mergeGroups, REFRESH_GROUP, splitGroup } from './duplicates.server'
 
 const CAMPAIGN =
@@ -99,6 +100,32 @@ describe('duplicate grouping on arrival', () => {
     expect(plan(FIND_EXACT, 1, 'hash', 0)).toEqual([
       'SEARCH comments USING COVERING INDEX comments_round_text_hash_idx (round_id=? AND text_hash=? AND status=?)',
     ])
+  })
+
+  it('finds a near duplicate behind a band that older, different comments crowd', async () => {
+    // A stock phrase or a large campaign can put thousands of comments in one band's list. The
+    // oldest of all the bands' candidates would then all come from that band, and a near duplicate
+    // sharing only the other bands would go unseen; a few of every band's keep it in view.
+    const { db, ids, roundId } = await setup(2)
+    const crowd = Array.from({ length: BANDS * CANDIDATES_PER_BAND + 1 }, (_, i) =>
+      submit(db, roundId, ids[0]!, `Remark ${i}: the secretariat should publish session ${i}'s calendar and documents well ahead.`),
+    )
+    const nearly = CAMPAIGN.replace('everyone', 'all of us')
+    const earlier = submit(db, roundId, ids[0]!, nearly)
+    const signature = (text: string) => bands(minhash(normalizeForDuplicates(text))!)
+    const [mine, theirs] = [signature(CAMPAIGN), signature(nearly)]
+    // The crowded band: one the two texts do not share, so the near duplicate is not in its list.
+    const crowded = mine.findIndex((value, band) => value !== theirs[band])
+    expect(crowded).toBeGreaterThanOrEqual(0)
+    const addSketch = db.$client.prepare('insert into comment_sketches (round_id, band, value, comment_id) values (?, ?, ?, ?)')
+    for (const id of crowd) addSketch.run(roundId, crowded, mine[crowded], id)
+
+    const latest = submit(db, roundId, ids[1]!, CAMPAIGN)
+    const grouped = db.select({ id: comments.id, group: comments.duplicateGroupId }).from(comments).all()
+    const groupOf = (id: number) => grouped.find((row) => row.id === id)!.group
+    expect(groupOf(latest)).not.toBeNull()
+    expect(groupOf(latest)).toBe(groupOf(earlier))
+    expect(db.select().from(duplicateGroups).where(eq(duplicateGroups.id, groupOf(latest)!)).get()).toMatchObject({ size: 2, kind: 'near' })
   })
 
   it('groups exact copies after normalisation as exact', async () => {

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import { comments, duplicateGroups, rounds } from '#db/schema/index'
 import { prepared, type Db } from '~/utils/db.server'
 import { appendAudit } from './audit.server'
-import { BANDS, bands, bestNear, MAX_CANDIDATES, minhash, normalizeForDuplicates, textHash, type Candidate } from './duplicates'
+import { BANDS, bands, bestNear, CANDIDATES_PER_BAND, minhash, normalizeForDuplicates, textHash, type Candidate } from './duplicates'
 
 /** The fingerprints stored with a comment: the exact hash and the MinHash signature. */
 export function fingerprint(text: string) {
@@ -27,19 +27,19 @@ export const FIND_EXACT = `
   order by duplicate_group_id is null, id limit 1`
 
 /**
- * The oldest MAX_CANDIDATES submitted comments of the round that share an LSH band with a signature:
- * one index lookup per band, each stopped at MAX_CANDIDATES (a plain OR of the bands makes SQLite
- * scan the round's sketches, and a campaign's band lists grow with its size).
+ * The submitted comments of the round that share an LSH band with a signature, oldest first: the
+ * oldest CANDIDATES_PER_BAND of each band, one index lookup per band (a plain OR of the bands makes
+ * SQLite scan the round's sketches, and a campaign's band lists grow with its size).
  */
-const FIND_NEAR = `
+export const FIND_NEAR = `
   select c.id as id, c.duplicate_group_id as groupId, c.minhash as minhash from comments c
   where c.id in (${Array.from(
     { length: BANDS },
     () =>
-      `select * from (select comment_id from comment_sketches where round_id = ? and band = ? and value = ? order by comment_id limit ${MAX_CANDIDATES})`,
+      `select * from (select comment_id from comment_sketches where round_id = ? and band = ? and value = ? order by comment_id limit ${CANDIDATES_PER_BAND})`,
   ).join(' union ')})
     and c.id != ? and c.status = 'submitted'
-  order by c.id limit ${MAX_CANDIDATES}`
+  order by c.id`
 
 const INSERT_SKETCH = 'insert or ignore into comment_sketches (round_id, band, value, comment_id) values (?, ?, ?, ?)'
 const CREATE_GROUP = `
@@ -52,7 +52,7 @@ export type DuplicateMatch = { id: number; groupId: number | null; kind: 'exact'
 
 /**
  * The comment of the round a comment would join: an identical one (same normalised text) if there
- * is one, else the most similar at or above NEAR_SIMILARITY among the oldest MAX_CANDIDATES that
+ * is one, else the most similar at or above NEAR_SIMILARITY among the oldest CANDIDATES_PER_BAND that
  * share a band (the oldest on a tie). `commentId` is left out (0: none). Uses the (round_id,
  * text_hash) index and the LSH band table; sees what the caller's transaction wrote.
  */
