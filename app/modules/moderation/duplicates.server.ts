@@ -52,8 +52,8 @@ export type DuplicateMatch = { id: number; groupId: number | null; kind: 'exact'
 
 /**
  * The comment of the round a comment would join: an identical one (same normalised text) if there
- * is one, else the most similar at or above NEAR_SIMILARITY among the oldest CANDIDATES_PER_BAND that
- * share a band (the oldest on a tie). `commentId` is left out (0: none). Uses the (round_id,
+ * is one, else the most similar at or above NEAR_SIMILARITY among the oldest CANDIDATES_PER_BAND of
+ * each band it shares (the oldest on a tie). `commentId` is left out (0: none). Uses the (round_id,
  * text_hash) index and the LSH band table; sees what the caller's transaction wrote.
  */
 export function findDuplicate(
