@@ -1,7 +1,7 @@
 /**
  * How the near-duplicate check picks its candidates, measured on a benchmark round: for new texts
  * from the benchmark's generator (another seed than the round's), how many find a near duplicate
- * and how long the candidates' query takes, with the rule Concord uses (FIND_NEAR: the oldest
+ * and how long the candidates' query takes, with the rule Concord uses (findDuplicate's: the oldest
  * CANDIDATES_PER_BAND comments of each band) and with the rule before it (the 200 oldest of all
  * the bands' 200 oldest), and with other numbers per band.
  *
@@ -11,14 +11,13 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
-import { BANDS, bands, bestNear, CANDIDATES_PER_BAND, minhash, normalizeForDuplicates } from '~/modules/moderation/duplicates'
-import { FIND_NEAR } from '~/modules/moderation/duplicates.server'
+import { bands, bestNear, CANDIDATES_PER_BAND, minhash, nearCandidatesQuery, normalizeForDuplicates } from '~/modules/moderation/duplicates'
+import { projectRoot as root } from '~/utils/paths.server'
+import type { RoundInfo } from './build-db'
 import { loadSentences } from './corpus'
 import { generate } from './generate'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 function option(name: string, fallback: number) {
   const index = process.argv.indexOf(`--${name}`)
   return index > 0 ? Number(process.argv[index + 1]) : fallback
@@ -26,21 +25,15 @@ function option(name: string, fallback: number) {
 const size = option('size', 1_000_000)
 const file = path.join(root, 'bench', 'out', `round-${size}.db`)
 if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run bench first`)
-const info = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'out', `info-${size}.json`), 'utf8')) as { roundId: number; clauseIds: number[] }
+const info = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'out', `info-${size}.json`), 'utf8')) as RoundInfo
 const db = new Database(file, { readonly: true })
 db.pragma('cache_size = -32000')
 
-/** The oldest `perBand` of each band, then the oldest `total` of those. */
-const rule = (perBand: number, total: number | null) =>
-  `select c.id as id, c.duplicate_group_id as groupId, c.minhash as minhash from comments c where c.id in (${Array.from(
-    { length: BANDS },
-    () => `select * from (select comment_id from comment_sketches where round_id = ? and band = ? and value = ? order by comment_id limit ${perBand})`,
-  ).join(' union ')}) and c.id != ? and c.status = 'submitted' order by c.id${total ? ` limit ${total}` : ''}`
 const rules: [string, string][] = [
-  ['the 200 oldest of all (before)', rule(200, 200)],
-  [`the ${CANDIDATES_PER_BAND} oldest of each band (FIND_NEAR)`, FIND_NEAR],
-  ['the 16 oldest of each band', rule(16, null)],
-  ['the 50 oldest of each band', rule(50, null)],
+  ['the 200 oldest of all (before)', nearCandidatesQuery(200, 200)],
+  [`the ${CANDIDATES_PER_BAND} oldest of each band (Concord's)`, nearCandidatesQuery(CANDIDATES_PER_BAND)],
+  ['the 16 oldest of each band', nearCandidatesQuery(16)],
+  ['the 50 oldest of each band', nearCandidatesQuery(50)],
 ]
 
 const signatures: string[] = []

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import { comments, duplicateGroups, rounds } from '#db/schema/index'
 import { prepared, type Db } from '~/utils/db.server'
 import { appendAudit } from './audit.server'
-import { BANDS, bands, bestNear, CANDIDATES_PER_BAND, minhash, normalizeForDuplicates, textHash, type Candidate } from './duplicates'
+import { bands, bestNear, CANDIDATES_PER_BAND, minhash, nearCandidatesQuery, normalizeForDuplicates, textHash, type Candidate } from './duplicates'
 
 /** The fingerprints stored with a comment: the exact hash and the MinHash signature. */
 export function fingerprint(text: string) {
@@ -26,20 +26,8 @@ export const FIND_EXACT = `
   where round_id = ? and text_hash = ? and id != ? and status = 'submitted'
   order by duplicate_group_id is null, id limit 1`
 
-/**
- * The submitted comments of the round that share an LSH band with a signature, oldest first: the
- * oldest CANDIDATES_PER_BAND of each band, one index lookup per band (a plain OR of the bands makes
- * SQLite scan the round's sketches, and a campaign's band lists grow with its size).
- */
-export const FIND_NEAR = `
-  select c.id as id, c.duplicate_group_id as groupId, c.minhash as minhash from comments c
-  where c.id in (${Array.from(
-    { length: BANDS },
-    () =>
-      `select * from (select comment_id from comment_sketches where round_id = ? and band = ? and value = ? order by comment_id limit ${CANDIDATES_PER_BAND})`,
-  ).join(' union ')})
-    and c.id != ? and c.status = 'submitted'
-  order by c.id`
+/** The candidates findDuplicate compares a signature with (duplicates.ts). */
+const FIND_NEAR = nearCandidatesQuery(CANDIDATES_PER_BAND)
 
 const INSERT_SKETCH = 'insert or ignore into comment_sketches (round_id, band, value, comment_id) values (?, ?, ?, ?)'
 const CREATE_GROUP = `

@@ -123,6 +123,26 @@ export function similarity(a: string, b: string) {
  */
 export const CANDIDATES_PER_BAND = 32
 
+/**
+ * The submitted comments of the round that share an LSH band with a signature, oldest first: the
+ * oldest `perBand` of each band, one index lookup per band (a plain OR of the bands makes SQLite
+ * scan the round's sketches, and a campaign's band lists grow with its size), and of those the
+ * oldest `total` when it is given (bench/candidates.ts measures other rules with it). Its
+ * parameters: for each band in turn the round, the band and its value; then the id of the comment
+ * itself (0: none).
+ */
+export function nearCandidatesQuery(perBand: number, total?: number) {
+  return `
+  select c.id as id, c.duplicate_group_id as groupId, c.minhash as minhash from comments c
+  where c.id in (${Array.from(
+    { length: BANDS },
+    () =>
+      `select * from (select comment_id from comment_sketches where round_id = ? and band = ? and value = ? order by comment_id limit ${perBand})`,
+  ).join(' union ')})
+    and c.id != ? and c.status = 'submitted'
+  order by c.id${total ? ` limit ${total}` : ''}`
+}
+
 export type Candidate = { id: number; groupId: number | null; minhash: string | null }
 
 /**
