@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/load.ts SPEC.json
  *
- * A scenario is a list of GET requests taken in turn, or submissions: signed-in POSTs of the comment
+ * A scenario is a list of requests taken in turn (GETs, or POSTs of a small form), or submissions: signed-in POSTs of the comment
  * form, each with a text and an idempotency key of its own; the keys answered with a redirect are
  * printed so the runner can check that every one of those comments is in the database.
  */
@@ -20,7 +20,8 @@ export type LoadSpec = {
   url: string
   connections: number
   duration: number
-  requests?: { path: string; headers?: Record<string, string> }[]
+  /** Requests taken in turn: GETs, or POSTs of a form when a body is given. */
+  requests?: { path: string; headers?: Record<string, string>; form?: Record<string, string> }[]
   submit?: {
     path: string
     tag: string
@@ -47,6 +48,8 @@ export type LoadResult = {
   /** Connection errors and timeouts, and answers other than 2xx and 3xx. */
   errors: number
   bytesPerResponse: number
+  /** Processor time this load generator used while the load was on (user and system), in ms. */
+  cpuMs: number
   accepted?: { userId: string; key: string }[]
 }
 
@@ -98,8 +101,20 @@ if (spec.submit) {
       },
     },
   ]
-} else requests = spec.requests!.map((request) => ({ method: 'GET', path: request.path, headers: request.headers ?? {} }))
+} else {
+  requests = spec.requests!.map((request) =>
+    request.form
+      ? {
+          method: 'POST',
+          path: request.path,
+          headers: { ...request.headers, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(request.form).toString(),
+        }
+      : { method: 'GET', path: request.path, headers: request.headers ?? {} },
+  )
+}
 
+const cpuBefore = process.cpuUsage()
 const instance = autocannon({ url: spec.url, connections: spec.connections, duration: spec.duration, requests, timeout: 20 })
 instance.on('response', (_client, statusCode, resBytes, responseTime) => {
   if (count === latencies.length) {
@@ -112,6 +127,7 @@ instance.on('response', (_client, statusCode, resBytes, responseTime) => {
   bytes += resBytes
 })
 const result = await instance
+const cpu = process.cpuUsage(cpuBefore)
 const sorted = latencies.slice(0, count).sort()
 if (spec.part) fs.writeFileSync(spec.part.latencies, Buffer.from(sorted.buffer, sorted.byteOffset, sorted.byteLength))
 const bad = Object.entries(statuses).reduce((sum, [status, n]) => sum + (Number(status) >= 400 ? n : 0), 0)
@@ -126,6 +142,7 @@ const output: LoadResult = {
   statuses,
   errors: result.errors + bad,
   bytesPerResponse: count ? bytes / count : 0,
+  cpuMs: (cpu.user + cpu.system) / 1000,
   ...(spec.submit ? { accepted } : {}),
 }
 process.stdout.write(JSON.stringify(output) + '\n')

@@ -1,7 +1,8 @@
 /**
  * The hot spots behind the pages, timed one by one in-process on a benchmark database: each module
  * function the loaders of the round page, the public comments page, the moderation queue and the
- * published summary call, and the per-request work of translation and formatting. Prints one JSON
+ * published summary call, the analysis of a submitted comment, and the per-request work of
+ * translation and formatting. Prints one JSON
  * object: name → mean and p95 in milliseconds. Started by bench/run.ts:
  *
  *   DATABASE_PATH=FILE node --import tsx bench/queries.ts FILE ROUND_INFO_JSON
@@ -29,6 +30,10 @@ const { getFixedT, i18nServer } = await import('~/modules/i18n/i18n.server')
 const { formatInstant } = await import('~/components/date-time')
 const { countryName } = await import('~/modules/regions/regions')
 const { languageName } = await import('~/modules/comments/languages')
+const { analyseText } = await import('~/modules/comments/comments.server')
+const { projectRoot } = await import('~/utils/paths.server')
+const { loadSentences } = await import('./corpus')
+const { generate } = await import('./generate')
 
 const timings: QueryTimings['timings'] = {}
 async function time(name: string, task: () => unknown) {
@@ -85,6 +90,15 @@ await time('rounds: listConcerns', () => listConcerns(db, roundId))
 await time('summaries: lensOptions', () => lensOptions(db, roundId))
 await time('summaries: listSnapshots', () => listSnapshots(db, roundId))
 await time('summaries: latestSnapshot (with its hash check)', () => latestSnapshot(db, roundId))
+
+// Per submitted comment, before it is saved: language detection, suggested concerns and the
+// duplicate fingerprint, over new texts of the benchmark's generator, half of them with a language.
+const texts = Array.from(generate(500, ['1'], loadSentences(projectRoot), 4242), ({ row }) => ({
+  text: row.text,
+  language: row.language || undefined,
+}))
+let nextText = 0
+await time('comments: analyseText (a submitted comment)', () => analyseText(db, roundId, texts[nextText++ % texts.length]!))
 
 // Per request, whatever the data: the reader's translation functions and the formatting of a page.
 const request = () => new Request('http://localhost/', { headers: { 'accept-language': 'fr-CH, fr;q=0.9' } })

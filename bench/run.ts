@@ -10,7 +10,10 @@
  * (PAGE_CACHE_MS=0); the module functions behind each page timed on their own (bench/queries.ts);
  * and the two floors of the same run: bench/floor-server.ts (node:http + better-sqlite3, the same
  * indexed read and the same insert) and /healthz, a Remix resource route of the same build that
- * renders nothing and reads no translation. Then `concord comments import` on a generated file, and
+ * renders nothing and reads no translation; beside the submissions, the framework's floor for a form
+ * POST, the language switcher's action (/language) without a session. Every scenario also gets the
+ * processor time the server's processes and the load generators used per answer, and the
+ * submissions the rate both cores would allow at that cost. Then `concord comments import` on a generated file, and
  * its floor (bench/import-floor.ts): the same rows stored by better-sqlite3 alone.
  * Writes bench/results.json and prints the table. Work files go to bench/out/ (git-ignored).
  */
@@ -33,8 +36,9 @@ const OUT = path.join(projectRoot, 'bench', 'out')
 const APP_PORT = 3307
 const FLOOR_PORT = 3308
 const CONNECTIONS = 20
+const CORES = os.cpus().length
 /** Server processes, as WEB_CONCURRENCY: one per core. */
-const WORKERS = os.cpus().length
+const WORKERS = CORES
 const UNCACHED = 'page cache off: '
 const LANGUAGES = ['en', 'fr', 'es', 'ar', 'ru', 'zh']
 /** Bump when the generated databases change, so --reuse does not pick up an older one. */
@@ -129,6 +133,30 @@ function rssOf(pid: number): number {
   }
 }
 
+/** Clock ticks a second, for the processor times in /proc/PID/stat. */
+const CLOCK_TICKS = (() => {
+  const result = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })
+  return Number(result.stdout?.trim()) || 100
+})()
+
+/** Processor time (user and system) a process and its children (cluster workers) have used, in ms, from /proc (Linux). */
+function cpuOf(pid: number): number {
+  try {
+    // The fields after the command's name, which is in parentheses and may hold spaces.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')
+    const own = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+    const children = fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) =>
+        fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
+      )
+      .map(Number)
+    return own + children.reduce((sum, child) => sum + cpuOf(child), 0)
+  } catch {
+    return 0
+  }
+}
+
 class Server {
   peak = 0
   private sampler: NodeJS.Timeout | undefined
@@ -164,6 +192,11 @@ class Server {
     return this.child.pid ? rssOf(this.child.pid) : 0
   }
 
+  /** Processor time used so far by the server's processes, in ms. */
+  cpuMs() {
+    return this.child.pid ? cpuOf(this.child.pid) : 0
+  }
+
   async stop() {
     clearInterval(this.sampler)
     if (this.child.exitCode !== null) return
@@ -173,7 +206,14 @@ class Server {
   }
 }
 
-type Scenario = LoadResult & { name: string; rssPeakMB: number; floor?: string }
+type Scenario = LoadResult & {
+  name: string
+  rssPeakMB: number
+  /** Processor time per answer, in ms: the server's processes', and the load generators'. */
+  serverCpuMsPerRequest: number
+  generatorCpuMsPerRequest: number
+  floor?: string
+}
 
 /**
  * Drives one scenario for `seconds` with LOAD_PROCESSES load generators side by side, the
@@ -213,6 +253,7 @@ async function drive(file: string, spec: Omit<LoadSpec, 'connections' | 'duratio
     statuses,
     errors: results.reduce((sum, result) => sum + result.errors, 0),
     bytesPerResponse: requests ? results.reduce((sum, result) => sum + result.bytesPerResponse * result.requests, 0) / requests : 0,
+    cpuMs: results.reduce((sum, result) => sum + result.cpuMs, 0),
     ...(spec.submit ? { accepted: results.flatMap((result) => result.accepted ?? []) } : {}),
   }
 }
@@ -221,13 +262,24 @@ async function load(name: string, spec: Omit<LoadSpec, 'connections' | 'duration
   const file = path.join(OUT, `load-${name.replace(/[^a-z0-9]+/gi, '-')}.json`)
   if (!spec.submit) await drive(file, spec, warmup)
   server.window()
+  const cpuBefore = server.cpuMs()
   const result = await drive(file, spec, duration)
+  const serverCpuMs = server.cpuMs() - cpuBefore
   const rssPeakMB = server.window() / 2 ** 20
-  const scenario = { name, ...result, rssPeakMB }
+  const perRequest = (ms: number) => (result.requests ? ms / result.requests : 0)
+  const scenario = {
+    name,
+    ...result,
+    rssPeakMB,
+    serverCpuMsPerRequest: perRequest(serverCpuMs),
+    generatorCpuMsPerRequest: perRequest(result.cpuMs),
+  }
   say(
     `${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(
       1,
-    )} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}, RSS ${rssPeakMB.toFixed(0)} MB`,
+    )} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}, RSS ${rssPeakMB.toFixed(0)} MB, processor ${scenario.serverCpuMsPerRequest.toFixed(
+      2,
+    )} ms a request (load generators ${scenario.generatorCpuMsPerRequest.toFixed(2)} ms)`,
   )
   return scenario
 }
@@ -373,6 +425,9 @@ async function measureSize(size: number) {
   }
   try {
     await reads('')
+    // The framework's own floor for a form POST: the language switcher's action, anonymous, reads
+    // a two-field form and answers with a redirect and a cookie, without touching the database.
+    await run('form POST floor (/language)', { url, requests: [{ path: '/language', form: { lng: 'fr', redirectTo: round } }] })
     const tag = `b${Date.now().toString(36)}`
     await run(
       'comment submission',
@@ -437,6 +492,26 @@ async function measureSize(size: number) {
     const staticFloor = scenarios.find((other) => other.name === `${prefix}static floor (/healthz)`)!
     Object.assign(scenario, { ofFloor: scenario.rps / own.rps, ofStatic: scenario.rps / staticFloor.rps })
   }
+  const postFloor = scenarios.find((scenario) => scenario.name === 'form POST floor (/language)')!
+  // What the processors allow: every core busy with the server's and the load generators' work per
+  // comment, as measured, and nothing else.
+  const processorBound = (CORES * 1000) / (submission.serverCpuMsPerRequest + submission.generatorCpuMsPerRequest)
+  // What no submission through this stack can do without, each part measured on its own in this
+  // run: the framework's form POST, the analysis the target names, the insert (the insert floor's
+  // processor time less the read floor's, which is at least its HTTP) and the load generators'
+  // share. Their sum bounds the rate from above even if Concord added nothing of its own.
+  const irreducible = {
+    formPostMs: postFloor.serverCpuMsPerRequest,
+    analysisMs: queries.timings['comments: analyseText (a submitted comment)']!.meanMs,
+    insertMs: Math.max(0, floorOf.insert.serverCpuMsPerRequest - floorOf.read.serverCpuMsPerRequest),
+    loadGeneratorsMs: submission.generatorCpuMsPerRequest,
+  }
+  const irreducibleMs = Object.values(irreducible).reduce((sum, ms) => sum + ms, 0)
+  Object.assign(submission, {
+    ofPostFloor: submission.rps / postFloor.rps,
+    processorBound,
+    irreducible: { ...irreducible, totalMs: irreducibleMs, bound: (CORES * 1000) / irreducibleMs },
+  })
   return {
     comments: size,
     submittedInRound: info.submitted,
@@ -526,8 +601,8 @@ function measureImport(rows: number) {
 
 function table(results: Awaited<ReturnType<typeof measureSize>>[], importResult: ReturnType<typeof measureImport>) {
   const lines = [
-    '| comments | scenario | req/s | p50 ms | p95 ms | p99 ms | errors | × own floor | × static floor | peak RSS MB |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| comments | scenario | req/s | p50 ms | p95 ms | p99 ms | errors | × own floor | × static floor | peak RSS MB | server CPU ms/req | load CPU ms/req |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ]
   const number = (value: number, digits = 0) =>
     value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })
@@ -542,9 +617,37 @@ function table(results: Awaited<ReturnType<typeof measureSize>>[], importResult:
           1,
         )} | ${number(scenario.p95, 1)} | ${number(scenario.p99, 1)} | ${scenario.errors} | ${
           scenario.ofFloor ? number(scenario.ofFloor, 2) : ''
-        } | ${scenario.ofStatic ? number(scenario.ofStatic, 2) : ''} | ${number(scenario.rssPeakMB)} |`,
+        } | ${scenario.ofStatic ? number(scenario.ofStatic, 2) : ''} | ${number(scenario.rssPeakMB)} | ${number(
+          scenario.serverCpuMsPerRequest,
+          2,
+        )} | ${number(scenario.generatorCpuMsPerRequest, 2)} |`,
       )
     }
+  }
+  for (const result of results) {
+    const submission = result.scenarios.find((scenario) => scenario.name === 'comment submission') as Scenario & {
+      ofPostFloor: number
+      processorBound: number
+      irreducible: Record<'formPostMs' | 'analysisMs' | 'insertMs' | 'loadGeneratorsMs' | 'totalMs' | 'bound', number>
+    }
+    const parts = submission.irreducible
+    lines.push(
+      '',
+      `${number(result.comments)}: comment submission ${number(submission.rps)}/s, × form POST floor ${number(
+        submission.ofPostFloor,
+        2,
+      )}; ${number(submission.serverCpuMsPerRequest, 2)} ms of the server's processor time a comment and ${number(
+        submission.generatorCpuMsPerRequest,
+        2,
+      )} ms of the load generators': ${CORES} cores allow at most ${number(submission.processorBound)} a second. ` +
+        `What no submission can do without: the form POST ${number(parts.formPostMs, 2)} ms + the analysis ${number(
+          parts.analysisMs,
+          2,
+        )} ms + the insert ${number(parts.insertMs, 2)} ms + the load generators ${number(parts.loadGeneratorsMs, 2)} ms = ${number(
+          parts.totalMs,
+          2,
+        )} ms: at most ${number(parts.bound)} a second`,
+    )
   }
   lines.push(
     '',
