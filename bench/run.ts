@@ -116,21 +116,30 @@ async function waitForHealth(port: number, child: ChildProcess, pathname: string
   throw new Error(`the server on port ${port} did not answer`)
 }
 
-/** Resident memory of a process and its children (cluster workers) in bytes, from /proc (Linux). */
-function rssOf(pid: number): number {
+/**
+ * A figure of a process added up over it and its children (cluster workers), read from /proc
+ * (Linux) by `own`; 0 for a process that has gone.
+ */
+function overTree(pid: number, own: (pid: number) => number): number {
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
-    const own = match ? Number(match[1]) * 1024 : 0
     const children = fs
       .readdirSync(`/proc/${pid}/task`)
       .flatMap((task) =>
         fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
       )
       .map(Number)
-    return own + children.reduce((sum, child) => sum + rssOf(child), 0)
+    return own(pid) + children.reduce((sum, child) => sum + overTree(child, own), 0)
   } catch {
     return 0
   }
+}
+
+/** Resident memory of a process and its children in bytes. */
+function rssOf(pid: number): number {
+  return overTree(pid, (one) => {
+    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${one}/status`, 'utf8'))
+    return match ? Number(match[1]) * 1024 : 0
+  })
 }
 
 /** Clock ticks a second, for the processor times in /proc/PID/stat. */
@@ -139,22 +148,13 @@ const CLOCK_TICKS = (() => {
   return Number(result.stdout?.trim()) || 100
 })()
 
-/** Processor time (user and system) a process and its children (cluster workers) have used, in ms, from /proc (Linux). */
+/** Processor time (user and system) a process and its children have used, in ms. */
 function cpuOf(pid: number): number {
-  try {
+  return overTree(pid, (one) => {
     // The fields after the command's name, which is in parentheses and may hold spaces.
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')
-    const own = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
-    const children = fs
-      .readdirSync(`/proc/${pid}/task`)
-      .flatMap((task) =>
-        fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
-      )
-      .map(Number)
-    return own + children.reduce((sum, child) => sum + cpuOf(child), 0)
-  } catch {
-    return 0
-  }
+    const fields = fs.readFileSync(`/proc/${one}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+  })
 }
 
 class Server {
