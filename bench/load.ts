@@ -5,9 +5,10 @@
  *
  *   node --import tsx bench/load.ts SPEC.json
  *
- * A scenario is a list of requests taken in turn (GETs, or POSTs of a small form), or submissions: signed-in POSTs of the comment
- * form, each with a text and an idempotency key of its own; the keys answered with a redirect are
- * printed so the runner can check that every one of those comments is in the database.
+ * A scenario is a list of requests taken in turn (GETs, or POSTs of a small form), or submissions:
+ * signed-in POSTs of the comment form, each with a text and an idempotency key of its own; the keys
+ * answered with a redirect are printed so the runner can check that every one of those comments is
+ * in the database. Each generator also reports the processor time it used while the load was on.
  */
 import fs from 'node:fs'
 import autocannon from 'autocannon'
@@ -20,7 +21,7 @@ export type LoadSpec = {
   url: string
   connections: number
   duration: number
-  /** Requests taken in turn: GETs, or POSTs of a form when a body is given. */
+  /** Requests taken in turn: GETs, or POSTs of `form` (URL-encoded) when it is given. */
   requests?: { path: string; headers?: Record<string, string>; form?: Record<string, string> }[]
   submit?: {
     path: string

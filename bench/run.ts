@@ -13,8 +13,9 @@
  * renders nothing and reads no translation; beside the submissions, the framework's floor for a form
  * POST, the language switcher's action (/language) without a session. Every scenario also gets the
  * processor time the server's processes and the load generators used per answer, and the
- * submissions the rate both cores would allow at that cost. Then `concord comments import` on a generated file, and
- * its floor (bench/import-floor.ts): the same rows stored by better-sqlite3 alone.
+ * submissions the rate both cores would allow at that cost and at the cost of what no submission
+ * can do without. Then `concord comments import` on a generated file, and its floor
+ * (bench/import-floor.ts): the same rows stored by better-sqlite3 alone.
  * Writes bench/results.json and prints the table. Work files go to bench/out/ (git-ignored).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
